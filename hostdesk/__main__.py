@@ -1,0 +1,3 @@
+from hostdesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,81 @@
+"""The command line: `hostdesk serve` runs the API without a window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from hostdesk import __version__
+from hostdesk.config import ConfigError, Settings, livekit_from_env, resolve_api_key
+
+
+def _on_off(value: str) -> bool:
+    if value not in ("on", "off"):
+        raise argparse.ArgumentTypeError("expected on or off")
+    return value == "on"
+
+
+def _server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address the API listens on")
+    parser.add_argument("--port", type=int, default=3001, help="API port (0: any free port)")
+    parser.add_argument(
+        "--no-auth", action="store_true", help="the contract's MVP mode: no credentials checked"
+    )
+    parser.add_argument("--api-key", help="host API key (default: $HOSTDESK_API_KEY or generated)")
+    parser.add_argument(
+        "--rate-limits", type=_on_off, default=True, metavar="on|off", help="default: on"
+    )
+    parser.add_argument(
+        "--dev",
+        action="store_true",
+        help="start a local livekit-server (the default when LIVEKIT_URL is unset)",
+    )
+    parser.add_argument("--verbose", "-v", action="store_true", help="debug logging")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hostdesk", description="HostDesk: the host's control room for LiveKit live shows."
+    )
+    parser.add_argument("--version", action="version", version=f"hostdesk {__version__}")
+    commands = parser.add_subparsers(dest="command")
+    serve = commands.add_parser("serve", help="run the HTTP API and viewer page without a window")
+    _server_options(serve)
+    return parser
+
+
+def settings_from(args: argparse.Namespace, env: dict[str, str]) -> Settings:
+    api_key, generated = resolve_api_key(args.api_key, env)
+    livekit = None if args.dev else livekit_from_env(env)
+    return Settings(
+        api_host=args.host,
+        api_port=args.port,
+        auth=not args.no_auth,
+        api_key=api_key,
+        api_key_generated=generated,
+        rate_limits=args.rate_limits,
+        livekit=livekit,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = settings_from(args, dict(os.environ))
+    except ConfigError as exc:
+        print(f"hostdesk: {exc}", file=sys.stderr)
+        return 2
+    from hostdesk.app import serve
+
+    return serve(settings)

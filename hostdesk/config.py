@@ -1,0 +1,61 @@
+"""Settings from the command line and the environment (LIVEKIT_URL, LIVEKIT_API_KEY, ...)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class LiveKitSettings:
+    url: str
+    api_key: str
+    api_secret: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    api_host: str = "127.0.0.1"
+    api_port: int = 3001
+    auth: bool = True
+    api_key: str = ""
+    api_key_generated: bool = False
+    rate_limits: bool = True
+    stage_size: int = 1
+    #: None: start a local livekit-server (--dev).
+    livekit: LiveKitSettings | None = None
+
+    def __repr__(self) -> str:  # never print secrets
+        livekit = self.livekit.url if self.livekit else "dev"
+        return (
+            f"Settings(api={self.api_host}:{self.api_port}, auth={self.auth}, "
+            f"rate_limits={self.rate_limits}, livekit={livekit})"
+        )
+
+    def with_livekit(self, livekit: LiveKitSettings) -> Settings:
+        return replace(self, livekit=livekit)
+
+
+class ConfigError(ValueError):
+    """Settings that cannot work together; the message says what to change."""
+
+
+def livekit_from_env(env: Mapping[str, str]) -> LiveKitSettings | None:
+    url = env.get("LIVEKIT_URL", "").strip()
+    if not url:
+        return None
+    key = env.get("LIVEKIT_API_KEY", "").strip()
+    secret = env.get("LIVEKIT_API_SECRET", "").strip()
+    if not key or not secret:
+        raise ConfigError("LIVEKIT_URL is set: set LIVEKIT_API_KEY and LIVEKIT_API_SECRET too")
+    return LiveKitSettings(url, key, secret)
+
+
+def resolve_api_key(given: str | None, env: Mapping[str, str] = os.environ) -> tuple[str, bool]:
+    """The host API key: --api-key, else HOSTDESK_API_KEY, else a new random one (generated)."""
+    key = (given or env.get("HOSTDESK_API_KEY", "")).strip()
+    if key:
+        return key, False
+    return secrets.token_urlsafe(24), True

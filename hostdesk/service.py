@@ -1,0 +1,321 @@
+"""The show's use cases: the one place the show's rules are applied.
+
+Both the HTTP API and the host's window call this service; neither talks to LiveKit's room
+service directly. LiveKit holds the show's state (roles in metadata, hands in attributes); the
+service keeps only short reservations and per-room locks so racing requests stay consistent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from hostdesk.show import messages, stage
+from hostdesk.show.errors import Forbidden, InvalidInput, NotFound
+from hostdesk.show.messages import DataMessage
+from hostdesk.show.participants import Participant, RoomSummary, find, hand_attributes, with_role
+from hostdesk.show.reservations import Reservations
+from hostdesk.show.roles import JOINABLE_ROLES, PERMISSIONS, Metadata, Permissions, Role
+from hostdesk.show.validation import check_name, new_identity
+
+log = logging.getLogger("hostdesk.service")
+
+ROOM_NOT_FOUND = "Room not found"
+
+
+class RoomGateway(Protocol):
+    """What the service needs of LiveKit's room service (implemented in hostdesk.livekit)."""
+
+    async def reachable(self) -> bool: ...
+    async def list_rooms(self, names: list[str] | None = None) -> list[RoomSummary]: ...
+    async def create_room(self, name: str) -> None: ...
+    async def delete_room(self, name: str) -> None: ...
+    async def list_participants(self, room: str) -> list[Participant]: ...
+    async def get_participant(self, room: str, identity: str) -> Participant: ...
+    async def remove_participant(self, room: str, identity: str) -> None: ...
+    async def update_participant(
+        self,
+        room: str,
+        identity: str,
+        *,
+        metadata: Metadata | None = None,
+        permissions: Permissions | None = None,
+        attributes: Mapping[str, str] | None = None,
+    ) -> Participant: ...
+    async def send_data(
+        self, room: str, message: DataMessage, destinations: list[str] | None = None
+    ) -> None: ...
+
+
+class TokenMinter(Protocol):
+    ws_url: str
+
+    def mint(self, room: str, identity: str, display_name: str, role: Role) -> str: ...
+
+
+@dataclass(frozen=True)
+class Joined:
+    token: str
+    ws_url: str
+    room: str
+    role: Role
+    identity: str
+
+
+@dataclass(frozen=True)
+class RoomState:
+    summary: RoomSummary
+    participants: list[Participant]
+
+    @property
+    def has_host(self) -> bool:
+        return bool(with_role(self.participants, Role.HOST))
+
+    @property
+    def has_guest(self) -> bool:
+        return bool(with_role(self.participants, Role.GUEST))
+
+
+@dataclass(frozen=True)
+class StageChange:
+    """The result of a promotion or demotion: the participant's new token and what happened."""
+
+    identity: str
+    token: str
+    ws_url: str
+    message: str
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class ShowService:
+    def __init__(
+        self,
+        rooms: RoomGateway,
+        tokens: TokenMinter,
+        *,
+        stage_size: int = stage.DEFAULT_STAGE_SIZE,
+        clock_ms: Callable[[], int] = now_ms,
+        reservations: Reservations | None = None,
+    ) -> None:
+        self.rooms = rooms
+        self.tokens = tokens
+        self.stage_size = stage_size
+        self._clock_ms = clock_ms
+        self._reservations = reservations or Reservations()
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def _room_lock(self, room: str) -> asyncio.Lock:
+        """Serialises the checks-then-changes of one room (a lock is a few bytes; kept)."""
+        return self._locks.setdefault(room, asyncio.Lock())
+
+    # -- joining ------------------------------------------------------------------------------
+
+    async def join(self, room: str, display_name: str, role: str) -> Joined:
+        check_name("roomName", room)
+        check_name("participantName", display_name)
+        try:
+            wanted = Role(role)
+        except ValueError:
+            wanted = None
+        if wanted not in JOINABLE_ROLES:
+            raise InvalidInput(
+                'role must be "host" or "viewer" (a guest is made only by an invitation)'
+            )
+        assert wanted is not None
+        identity = new_identity(wanted.value, display_name)
+        if wanted is Role.HOST:
+            await self._claim_host(room, identity)
+        token = self.tokens.mint(room, identity, display_name, wanted)
+        return Joined(token, self.tokens.ws_url, room, wanted, identity)
+
+    async def _claim_host(self, room: str, identity: str) -> None:
+        async with self._room_lock(room):
+            participants = await self._participants_or_none(room)
+            reserved = self._reservations.host(room)
+            if reserved and find(participants, reserved):
+                self._reservations.release_host(room)  # connected: LiveKit shows it now
+                reserved = None
+            stage.check_no_host(participants, reserved=reserved is not None)
+            await self.rooms.create_room(room)
+            self._reservations.reserve_host(room, identity)
+
+    async def _participants_or_none(self, room: str) -> list[Participant]:
+        try:
+            return await self.rooms.list_participants(room)
+        except NotFound:
+            return []
+
+    # -- rooms --------------------------------------------------------------------------------
+
+    async def list_rooms(self) -> list[RoomSummary]:
+        return await self.rooms.list_rooms()
+
+    async def room(self, room: str) -> RoomState:
+        found = await self.rooms.list_rooms([room])
+        if not found:
+            raise NotFound(ROOM_NOT_FOUND)
+        participants = await self.rooms.list_participants(room)
+        summary = found[0]
+        return RoomState(
+            RoomSummary(summary.name, summary.sid, len(participants), summary.creation_time),
+            participants,
+        )
+
+    async def participants(self, room: str) -> list[Participant]:
+        return (await self.room(room)).participants
+
+    async def end_show(self, room: str) -> None:
+        await self._require_room(room)
+        await self.rooms.delete_room(room)
+        self._reservations.release_host(room)
+
+    async def remove_participant(self, room: str, identity: str) -> None:
+        await self._require_participant(room, identity)
+        await self.rooms.remove_participant(room, identity)
+
+    async def _require_room(self, room: str) -> None:
+        if not await self.rooms.list_rooms([room]):
+            raise NotFound(ROOM_NOT_FOUND)
+
+    async def _require_participant(self, room: str, identity: str) -> Participant:
+        try:
+            return await self.rooms.get_participant(room, identity)
+        except NotFound:
+            await self._require_room(room)  # say which of the two is missing
+            raise
+
+    # -- the stage ----------------------------------------------------------------------------
+
+    def _acting_host(self, room: str, participants: list[Participant], identity: str) -> bool:
+        return stage.is_host(participants, identity, self._reservations.host(room))
+
+    def _host_name(self, participants: list[Participant], identity: str) -> str:
+        host = find(participants, identity)
+        return host.display_name if host else identity
+
+    async def promote(self, room: str, viewer_identity: str, host_identity: str) -> StageChange:
+        """Puts a viewer on stage: permissions change live, everyone is told."""
+        async with self._room_lock(room):
+            participants = await self.participants(room)
+            viewer = stage.check_can_promote(
+                participants,
+                viewer_identity,
+                acting_host=self._acting_host(room, participants, host_identity),
+                stage_size=self.stage_size,
+            )
+            await self.rooms.update_participant(
+                room,
+                viewer.identity,
+                metadata=Metadata(Role.GUEST, viewer.display_name),
+                permissions=PERMISSIONS[Role.GUEST],
+                attributes=hand_attributes(None),
+            )
+        await self._announce(
+            room,
+            messages.stage_change(
+                True,
+                host_identity,
+                self._host_name(participants, host_identity),
+                viewer.identity,
+                viewer.display_name,
+                self._clock_ms(),
+            ),
+        )
+        token = self.tokens.mint(room, viewer.identity, viewer.display_name, Role.GUEST)
+        return StageChange(
+            viewer.identity,
+            token,
+            self.tokens.ws_url,
+            f"{viewer.identity} has been promoted to guest",
+        )
+
+    async def demote(self, room: str, guest_identity: str, host_identity: str) -> StageChange:
+        """Sends the guest back to the audience: LiveKit unpublishes their tracks."""
+        async with self._room_lock(room):
+            participants = await self.participants(room)
+            guest = stage.check_is_guest(
+                participants,
+                guest_identity,
+                acting_host=self._acting_host(room, participants, host_identity),
+                denial=stage.ONLY_HOST_DEMOTES,
+            )
+            await self.rooms.update_participant(
+                room,
+                guest.identity,
+                metadata=Metadata(Role.VIEWER, guest.display_name),
+                permissions=PERMISSIONS[Role.VIEWER],
+            )
+        await self._announce_demotion(room, participants, host_identity, guest)
+        token = self.tokens.mint(room, guest.identity, guest.display_name, Role.VIEWER)
+        return StageChange(
+            guest.identity,
+            token,
+            self.tokens.ws_url,
+            f"{guest.identity} has been demoted to viewer",
+        )
+
+    async def remove_guest(self, room: str, guest_identity: str, host_identity: str) -> str:
+        async with self._room_lock(room):
+            participants = await self.participants(room)
+            guest = stage.check_is_guest(
+                participants,
+                guest_identity,
+                acting_host=self._acting_host(room, participants, host_identity),
+                denial=stage.ONLY_HOST_REMOVES,
+            )
+            await self.rooms.remove_participant(room, guest.identity)
+        await self._announce_demotion(room, participants, host_identity, guest)
+        return f"{guest.identity} has been removed from the room"
+
+    async def _announce_demotion(
+        self, room: str, participants: list[Participant], host_identity: str, guest: Participant
+    ) -> None:
+        await self._announce(
+            room,
+            messages.stage_change(
+                False,
+                host_identity,
+                self._host_name(participants, host_identity),
+                guest.identity,
+                guest.display_name,
+                self._clock_ms(),
+            ),
+        )
+
+    # -- hands --------------------------------------------------------------------------------
+
+    async def set_hand(self, room: str, identity: str, raised: bool) -> bool:
+        """Raises or lowers a hand; a hand raised again keeps its place in the queue."""
+        participant = await self._require_participant(room, identity)
+        if raised and participant.role is not Role.VIEWER:
+            raise Forbidden("Only viewers can raise their hand")
+        if raised and participant.hand_raised_at:
+            return True
+        if not raised and participant.hand_raised_at is None:
+            return False
+        stamp = self._clock_ms()
+        await self.rooms.update_participant(
+            room, identity, attributes=hand_attributes(stamp if raised else None)
+        )
+        await self._announce(room, messages.hand(identity, participant.display_name, raised, stamp))
+        return raised
+
+    # -- messages -----------------------------------------------------------------------------
+
+    async def _announce(self, room: str, message: DataMessage) -> None:
+        """Broadcasts a message; the change it announces is already made, so a failure is
+        logged rather than undoing it (clients also see the change in LiveKit's own events)."""
+        try:
+            await self.rooms.send_data(room, message)
+        except Exception:
+            log.exception("could not broadcast %s in %s", message.type.value, room)
+
+    async def livekit_reachable(self) -> bool:
+        return await self.rooms.reachable()

@@ -1,0 +1,70 @@
+"""A participant of a show as the domain sees it, read from what LiveKit holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from hostdesk.show.roles import Metadata, Role
+
+#: Participant attribute holding when the hand was raised (milliseconds since the epoch, as
+#: text). Written by the server only, so the queue's order survives restarts of anything.
+HAND_ATTRIBUTE = "handRaisedAt"
+
+
+@dataclass(frozen=True)
+class Participant:
+    identity: str
+    name: str
+    sid: str = ""
+    metadata: str = ""
+    joined_at: int = 0
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def role(self) -> Role | None:
+        return Metadata.decode(self.metadata).role
+
+    @property
+    def display_name(self) -> str:
+        return Metadata.decode(self.metadata, fallback_name=self.name).display_name or self.identity
+
+    @property
+    def hand_raised_at(self) -> int | None:
+        """When the hand was raised (ms since the epoch), or None when it is down."""
+        return parse_hand(self.attributes.get(HAND_ATTRIBUTE, ""))
+
+
+def parse_hand(value: str) -> int | None:
+    try:
+        stamp = int(value)
+    except ValueError:
+        return None
+    return stamp if stamp > 0 else None
+
+
+def hand_attributes(raised_at_ms: int | None) -> dict[str, str]:
+    """The attribute update that raises (with its time) or lowers (empty deletes) a hand."""
+    return {HAND_ATTRIBUTE: str(raised_at_ms) if raised_at_ms else ""}
+
+
+@dataclass(frozen=True)
+class RoomSummary:
+    name: str
+    sid: str
+    num_participants: int
+    creation_time: int
+
+
+def with_role(participants: Iterable[Participant], role: Role) -> list[Participant]:
+    return [p for p in participants if p.role is role]
+
+
+def find(participants: Iterable[Participant], identity: str) -> Participant | None:
+    return next((p for p in participants if p.identity == identity), None)
+
+
+def hand_queue(participants: Iterable[Participant]) -> list[Participant]:
+    """Viewers with a raised hand, first raised first; ties keep a stable identity order."""
+    raised = [p for p in participants if p.role is Role.VIEWER and p.hand_raised_at]
+    return sorted(raised, key=lambda p: (p.hand_raised_at or 0, p.identity))

@@ -1,0 +1,67 @@
+"""The stage rules: one host per room, a limited number of guests, who may do what to whom.
+
+The one place these rules live; the service applies them for the API and the window alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from hostdesk.show.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hostdesk.show.participants import Participant, find, with_role
+from hostdesk.show.roles import Role
+
+ROOM_HAS_HOST = "Room already has a host"
+ROOM_HAS_GUEST = "Room already has a guest"
+ONLY_HOST_PROMOTES = "Only the host can promote viewers to guest"
+ONLY_HOST_DEMOTES = "Only the host can demote guests"
+ONLY_HOST_REMOVES = "Only the host can remove guests"
+PARTICIPANT_NOT_FOUND = "Participant not found"
+
+DEFAULT_STAGE_SIZE = 1
+
+
+def check_no_host(participants: Iterable[Participant], reserved: bool) -> None:
+    """A second host is refused, also while a host token is issued but not yet connected."""
+    if reserved or with_role(participants, Role.HOST):
+        raise Conflict(ROOM_HAS_HOST)
+
+
+def is_host(participants: Iterable[Participant], identity: str, reserved_host: str | None) -> bool:
+    if identity and identity == reserved_host:
+        return True
+    participant = find(participants, identity)
+    return participant is not None and participant.role is Role.HOST
+
+
+def check_can_promote(
+    participants: Collection[Participant],
+    viewer_identity: str,
+    acting_host: bool,
+    stage_size: int = DEFAULT_STAGE_SIZE,
+) -> Participant:
+    """Returns the viewer to promote, or raises why not."""
+    if not acting_host:
+        raise Forbidden(ONLY_HOST_PROMOTES)
+    if len(with_role(participants, Role.GUEST)) >= stage_size:
+        raise Forbidden(ROOM_HAS_GUEST)
+    viewer = find(participants, viewer_identity)
+    if viewer is None:
+        raise NotFound(PARTICIPANT_NOT_FOUND)
+    if viewer.role is not Role.VIEWER:
+        raise InvalidInput(f"{viewer_identity} is not a viewer")
+    return viewer
+
+
+def check_is_guest(
+    participants: Collection[Participant], guest_identity: str, acting_host: bool, denial: str
+) -> Participant:
+    """Returns the guest to demote or remove, or raises why not."""
+    if not acting_host:
+        raise Forbidden(denial)
+    guest = find(participants, guest_identity)
+    if guest is None:
+        raise NotFound(PARTICIPANT_NOT_FOUND)
+    if guest.role is not Role.GUEST:
+        raise InvalidInput(f"{guest_identity} is not the guest")
+    return guest
