@@ -1,0 +1,131 @@
+"""HostDesk's embedded API on a real port, wired to the test run's real livekit-server."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+import pytest_asyncio
+
+from hostdesk.app import Backend, start_backend
+from hostdesk.config import LiveKitSettings, Settings
+from hostdesk.devserver import LocalLiveKitServer
+from tests.bots import Bot
+
+API_KEY = "test-host-api-key"
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+    headers: Any
+
+
+@dataclass
+class RunningApi:
+    backend: Backend
+    session: aiohttp.ClientSession
+    api_key: str = API_KEY
+    bots: list[Bot] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return self.backend.api_url
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        key: bool = False,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        data: bytes | str | None = None,
+    ) -> Reply:
+        sent = dict(headers or {})
+        if key:
+            sent["X-API-Key"] = self.api_key
+        if token:
+            sent["Authorization"] = f"Bearer {token}"
+        async with self.session.request(
+            method, self.url + path, json=body if data is None else None, data=data, headers=sent
+        ) as response:
+            try:
+                parsed = await response.json(content_type=None)
+            except ValueError:
+                parsed = await response.text()
+            return Reply(response.status, parsed, response.headers)
+
+    async def join(self, room: str, name: str, role: str = "viewer") -> dict[str, Any]:
+        reply = await self.request(
+            "POST",
+            "/api/rooms/join",
+            {"roomName": room, "participantName": name, "role": role},
+            key=role == "host",
+        )
+        assert reply.status == 200, reply.body
+        result: dict[str, Any] = reply.body
+        return result
+
+    async def bot(self, joined: dict[str, Any]) -> Bot:
+        """A real participant connected with the token a join (or invite) returned."""
+        bot = Bot(joined["identity"], joined["token"], joined["wsUrl"])
+        self.bots.append(bot)
+        return await bot.connect()
+
+    async def joined_bot(self, room: str, name: str, role: str = "viewer") -> Bot:
+        return await self.bot(await self.join(room, name, role))
+
+
+def new_room() -> str:
+    return f"show-{uuid.uuid4().hex[:8]}"
+
+
+StartApi = Callable[..., Awaitable[RunningApi]]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def start_api(livekit_server: LocalLiveKitServer) -> AsyncIterator[StartApi]:
+    """Starts HostDesk's API (auth on, rate limits off unless asked) on a free port."""
+    started: list[RunningApi] = []
+
+    async def start(
+        *, auth: bool = True, rate_limits: bool = False, livekit: LocalLiveKitServer | None = None
+    ) -> RunningApi:
+        creds = (livekit or livekit_server).credentials
+        settings = Settings(
+            api_host="127.0.0.1",
+            api_port=0,
+            auth=auth,
+            api_key=API_KEY,
+            rate_limits=rate_limits,
+            livekit=LiveKitSettings(creds.url, creds.api_key, creds.api_secret),
+        )
+        backend = await start_backend(settings)
+        running = RunningApi(backend, aiohttp.ClientSession())
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        for bot in running.bots:
+            await bot.close()
+        await running.session.close()
+        await running.backend.aclose()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def api(start_api: StartApi) -> RunningApi:
+    """The API in production mode (auth on), rate limits off."""
+    return await start_api()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def open_api(start_api: StartApi) -> RunningApi:
+    """The API with --no-auth: the contract's MVP exactly."""
+    return await start_api(auth=False)

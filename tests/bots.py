@@ -1,0 +1,152 @@
+"""Real LiveKit participants for tests (the Python RTC SDK), joined with tokens the API returns.
+
+A `Bot` records what it sees so tests can await what a user would notice: a data message, a
+permission change, a remote track, a disconnection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+from livekit import rtc
+
+CONNECT_TIMEOUT = 15.0
+
+
+class Bot:
+    def __init__(self, identity: str, token: str, url: str) -> None:
+        self.identity = identity
+        self.token = token
+        self.url = url
+        self.room = rtc.Room()
+        self.messages: list[tuple[str | None, dict[str, Any]]] = []
+        self.disconnected = asyncio.Event()
+        self.disconnect_reason: Any = None
+        self._changed = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._video_task: asyncio.Task[None] | None = None
+        self.room.on("data_received", self._on_data)
+        self.room.on("disconnected", self._on_disconnected)
+        for event in (
+            "participant_connected",
+            "participant_disconnected",
+            "participant_permissions_changed",
+            "participant_metadata_changed",
+            "participant_attributes_changed",
+            "track_subscribed",
+            "track_unsubscribed",
+            "track_unpublished",
+            "local_track_unpublished",
+        ):
+            self.room.on(event, self._poke)
+
+    async def connect(self) -> Bot:
+        await asyncio.wait_for(self.room.connect(self.url, self.token), CONNECT_TIMEOUT)
+        return self
+
+    def _poke(self, *_: Any) -> None:
+        self._changed.set()
+
+    def _on_data(self, packet: rtc.DataPacket) -> None:
+        sender = packet.participant.identity if packet.participant else None
+        try:
+            body = json.loads(packet.data)
+        except ValueError:
+            body = {"raw": packet.data.decode(errors="replace")}
+        self.messages.append((sender, body))
+        self._changed.set()
+
+    def _on_disconnected(self, reason: Any) -> None:
+        self.disconnect_reason = reason
+        self.disconnected.set()
+        self._changed.set()
+
+    async def wait_for(self, condition: Callable[[], Any], timeout: float = 10.0) -> Any:
+        """Waits until `condition()` is truthy (re-checked on every room event)."""
+
+        async def loop() -> Any:
+            while True:
+                value = condition()
+                if value:
+                    return value
+                self._changed.clear()
+                try:
+                    await asyncio.wait_for(self._changed.wait(), 0.2)
+                except TimeoutError:
+                    pass
+
+        return await asyncio.wait_for(loop(), timeout)
+
+    async def wait_message(self, type_: str, timeout: float = 10.0) -> dict[str, Any]:
+        def found() -> dict[str, Any] | None:
+            return next((m for _, m in self.messages if m.get("type") == type_), None)
+
+        result: dict[str, Any] = await self.wait_for(found, timeout)
+        return result
+
+    def remote(self, identity: str) -> rtc.RemoteParticipant | None:
+        return self.room.remote_participants.get(identity)
+
+    def remote_video_tracks(self, identity: str) -> list[rtc.RemoteVideoTrack]:
+        participant = self.remote(identity)
+        if participant is None:
+            return []
+        return [
+            pub.track
+            for pub in participant.track_publications.values()
+            if isinstance(pub.track, rtc.RemoteVideoTrack)
+        ]
+
+    async def publish_colour(
+        self, rgb: tuple[int, int, int], size: tuple[int, int] = (320, 240)
+    ) -> rtc.LocalTrackPublication:
+        """Publishes a camera track of one solid colour, fed at 15 fps until disconnect."""
+        width, height = size
+        source = rtc.VideoSource(width, height)
+        track = rtc.LocalVideoTrack.create_video_track("camera", source)
+        options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_CAMERA)
+        frame = rtc.VideoFrame(
+            width, height, rtc.VideoBufferType.RGBA, bytes([*rgb, 255]) * (width * height)
+        )
+
+        async def feed() -> None:
+            while True:
+                source.capture_frame(frame)
+                await asyncio.sleep(1 / 15)
+
+        self._video_task = asyncio.ensure_future(feed())
+        return await self.room.local_participant.publish_track(track, options)
+
+    async def send(self, message: dict[str, Any], to: list[str] | None = None) -> None:
+        await self.room.local_participant.publish_data(
+            json.dumps(message), reliable=True, destination_identities=to or [], topic="hostdesk"
+        )
+
+    async def close(self) -> None:
+        if self._video_task is not None:
+            self._video_task.cancel()
+        await self.room.disconnect()
+
+
+async def first_frame_rgb(track: rtc.RemoteVideoTrack, timeout: float = 15.0) -> tuple[int, ...]:
+    """The centre pixel (r, g, b) of the first decoded frame of a track."""
+    stream = rtc.VideoStream(track, format=rtc.VideoBufferType.RGBA)
+    try:
+
+        async def first() -> tuple[int, ...]:
+            seen = 0
+            async for event in stream:
+                seen += 1
+                if seen < 3:  # the first frames may still be the decoder warming up
+                    continue
+                frame = event.frame
+                centre = ((frame.height // 2) * frame.width + frame.width // 2) * 4
+                return tuple(frame.data[centre : centre + 3])
+            raise AssertionError("track ended before a frame arrived")
+
+        return await asyncio.wait_for(first(), timeout)
+    finally:
+        await stream.aclose()

@@ -1,0 +1,15 @@
+"""Shared pytest fixtures. Keep this file an index: put fixture code in its own module and
+import it here, one section per area."""
+
+from __future__ import annotations
+
+# --- HostDesk's API on a real port (tests/api_fixtures.py) ------------------------------------
+# start_api(auth=..., rate_limits=...): a running backend; api / open_api: the two auth modes
+from tests.api_fixtures import api, open_api, start_api
+
+# --- A real livekit-server (tests/livekit_fixtures.py, tests/netns.py) -------------------------
+# livekit_netns: the test run's own network namespace + veth (198.18.<n>.1 host, .2 namespace)
+# livekit_server: a started LocalLiveKitServer inside it; .credentials.url / api_key / api_secret
+from tests.livekit_fixtures import livekit_netns, livekit_server
+
+__all__ = ["api", "livekit_netns", "livekit_server", "open_api", "start_api"]
