@@ -23,17 +23,17 @@ _LIMITED_GROUPS = {"join", "invite", "hand_raise"}
 
 @web.middleware
 async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    limiter = request.app.get(LIMITER)
-    if limiter is not None and (request.path.startswith("/api/") or request.path == "/health"):
+    if request.path.startswith("/api/") or request.path == "/health":
         name = request.match_info.route.name or "other"
-        limiter.hit(name if name in _LIMITED_GROUPS else "other", request.remote or "")
+        request.app[LIMITER].hit(name if name in _LIMITED_GROUPS else "other", request.remote or "")
     return await handler(request)
 
 
 def create_app(service: ShowService, auth: Auth, *, rate_limits: bool = True) -> web.Application:
-    app = web.Application(
-        middlewares=[error_middleware, rate_limit_middleware], client_max_size=MAX_BODY
-    )
+    middlewares = [error_middleware]
+    if rate_limits:
+        middlewares.append(rate_limit_middleware)
+    app = web.Application(middlewares=middlewares, client_max_size=MAX_BODY)
     app[SERVICE] = service
     app[AUTH] = auth
     if rate_limits:

@@ -1,0 +1,40 @@
+# HostDesk: `make run` sets up and starts HostDesk with a local LiveKit server;
+# `make test` sets up and runs lint, type checks and every test (a real livekit-server included).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup livekit-server run serve test lint unit bench clean
+
+setup: $(STAMP) livekit-server
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+livekit-server:
+	@bash scripts/install-livekit-server.sh >/dev/null
+
+run: setup
+	$(BIN)/hostdesk serve --dev
+
+lint: $(STAMP)
+	$(BIN)/ruff check hostdesk tests bench
+	$(BIN)/ruff format --check hostdesk tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: setup lint
+	$(BIN)/python -m pytest
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests/show tests/api/test_ratelimit.py tests/api/test_body.py tests/test_service_rules.py
+
+bench: setup
+	$(BIN)/python bench/join_throughput.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
