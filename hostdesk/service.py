@@ -217,24 +217,10 @@ class ShowService:
                 permissions=PERMISSIONS[Role.GUEST],
                 attributes=hand_attributes(None),
             )
-        await self._announce(
-            room,
-            messages.stage_change(
-                True,
-                host_identity,
-                self._host_name(participants, host_identity),
-                viewer.identity,
-                viewer.display_name,
-                self._clock_ms(),
-            ),
-        )
+            await self._announce_stage(room, True, participants, host_identity, viewer)
         token = self.tokens.mint(room, viewer.identity, viewer.display_name, Role.GUEST)
-        return StageChange(
-            viewer.identity,
-            token,
-            self.tokens.ws_url,
-            f"{viewer.identity} has been promoted to guest",
-        )
+        message = f"{viewer.identity} has been promoted to guest"
+        return StageChange(viewer.identity, token, self.tokens.ws_url, message)
 
     async def demote(self, room: str, guest_identity: str, host_identity: str) -> StageChange:
         """Sends the guest back to the audience: LiveKit unpublishes their tracks."""
@@ -252,14 +238,10 @@ class ShowService:
                 metadata=Metadata(Role.VIEWER, guest.display_name),
                 permissions=PERMISSIONS[Role.VIEWER],
             )
-        await self._announce_demotion(room, participants, host_identity, guest)
+            await self._announce_stage(room, False, participants, host_identity, guest)
         token = self.tokens.mint(room, guest.identity, guest.display_name, Role.VIEWER)
-        return StageChange(
-            guest.identity,
-            token,
-            self.tokens.ws_url,
-            f"{guest.identity} has been demoted to viewer",
-        )
+        message = f"{guest.identity} has been demoted to viewer"
+        return StageChange(guest.identity, token, self.tokens.ws_url, message)
 
     async def remove_guest(self, room: str, guest_identity: str, host_identity: str) -> str:
         async with self._room_lock(room):
@@ -271,20 +253,27 @@ class ShowService:
                 denial=stage.ONLY_HOST_REMOVES,
             )
             await self.rooms.remove_participant(room, guest.identity)
-        await self._announce_demotion(room, participants, host_identity, guest)
+            await self._announce_stage(room, False, participants, host_identity, guest)
         return f"{guest.identity} has been removed from the room"
 
-    async def _announce_demotion(
-        self, room: str, participants: list[Participant], host_identity: str, guest: Participant
+    async def _announce_stage(
+        self,
+        room: str,
+        promoted: bool,
+        participants: list[Participant],
+        host_identity: str,
+        target: Participant,
     ) -> None:
+        # Sent under the room lock, so a quick promote-then-demote reaches clients in order.
+        host_name = self._host_name(participants, host_identity)
         await self._announce(
             room,
             messages.stage_change(
-                False,
+                promoted,
                 host_identity,
-                self._host_name(participants, host_identity),
-                guest.identity,
-                guest.display_name,
+                host_name,
+                target.identity,
+                target.display_name,
                 self._clock_ms(),
             ),
         )
@@ -293,18 +282,21 @@ class ShowService:
 
     async def set_hand(self, room: str, identity: str, raised: bool) -> bool:
         """Raises or lowers a hand; a hand raised again keeps its place in the queue."""
-        participant = await self._require_participant(room, identity)
-        if raised and participant.role is not Role.VIEWER:
-            raise Forbidden("Only viewers can raise their hand")
-        if raised and participant.hand_raised_at:
-            return True
-        if not raised and participant.hand_raised_at is None:
-            return False
-        stamp = self._clock_ms()
-        await self.rooms.update_participant(
-            room, identity, attributes=hand_attributes(stamp if raised else None)
-        )
-        await self._announce(room, messages.hand(identity, participant.display_name, raised, stamp))
+        async with self._room_lock(room):  # a raise cannot interleave with a promotion
+            participant = await self._require_participant(room, identity)
+            if raised and participant.role is not Role.VIEWER:
+                raise Forbidden("Only viewers can raise their hand")
+            if raised and participant.hand_raised_at:
+                return True
+            if not raised and participant.hand_raised_at is None:
+                return False
+            stamp = self._clock_ms()
+            await self.rooms.update_participant(
+                room, identity, attributes=hand_attributes(stamp if raised else None)
+            )
+            await self._announce(
+                room, messages.hand(identity, participant.display_name, raised, stamp)
+            )
         return raised
 
     # -- messages -----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ class RateLimiter:
     window: float = WINDOW
     clock: Callable[[], float] = time.monotonic
     _counts: dict[tuple[str, str], tuple[float, int]] = field(default_factory=dict)
+    _pruned_at: float = float("-inf")
 
     def hit(self, group: str, client: str) -> None:
         """Counts one request; raises RateLimited once the group's limit is used up."""
@@ -32,10 +33,11 @@ class RateLimiter:
         if count >= limit:
             raise RateLimited(retry_after=max(1, math.ceil(start + self.window - now)))
         self._counts[key] = (start, count + 1)
-        if len(self._counts) > _PRUNE_AT:
+        if len(self._counts) > _PRUNE_AT and now - self._pruned_at >= self.window:
             self._prune(now)
 
     def _prune(self, now: float) -> None:
+        self._pruned_at = now
         expired = [k for k, (start, _) in self._counts.items() if now - start >= self.window]
         for key in expired:
             del self._counts[key]

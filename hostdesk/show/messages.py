@@ -8,6 +8,7 @@ to check is the identity LiveKit stamps on the packet, never `senderId`.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
@@ -93,7 +94,7 @@ def decode(raw: bytes) -> DataMessage:
         raise InvalidMessage(f"packet of {len(raw)} bytes exceeds {MAX_PACKET_BYTES}")
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidMessage("not JSON") from exc
     if not isinstance(data, dict):
         raise InvalidMessage("not a JSON object")
@@ -104,7 +105,11 @@ def decode(raw: bytes) -> DataMessage:
     sender_id = _text(data, "senderId")
     sender_name = _text(data, "senderName", required=False) or sender_id
     timestamp = data.get("timestamp")
-    if isinstance(timestamp, bool) or not isinstance(timestamp, int | float):
+    if (
+        isinstance(timestamp, bool)
+        or not isinstance(timestamp, int | float)
+        or not math.isfinite(timestamp)
+    ):
         raise InvalidMessage("timestamp must be a number")
     msg = DataMessage(message_type, sender_id, sender_name, int(timestamp))
     if message_type in _TARGETED:
@@ -118,6 +123,8 @@ def decode(raw: bytes) -> DataMessage:
         return replace(msg, accepted=accepted)
     if message_type is MessageType.CHAT_MESSAGE:
         text = _text(data, "message")
+        if not text.strip():
+            raise InvalidMessage("message must not be empty")
         if len(text) > MAX_CHAT_LENGTH:
             raise InvalidMessage(f"message longer than {MAX_CHAT_LENGTH} characters")
         return replace(msg, message=text)

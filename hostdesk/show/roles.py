@@ -76,7 +76,7 @@ class Metadata:
         """Reads metadata written by HostDesk; anything else gives no role, never an error."""
         try:
             data = json.loads(raw) if raw else {}
-        except ValueError:
+        except (ValueError, RecursionError):
             data = {}
         if not isinstance(data, dict):
             data = {}

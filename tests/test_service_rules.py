@@ -1,0 +1,535 @@
+"""The show's use cases in ShowService, against a small in-memory stand-in for LiveKit.
+
+This is the only fake of LiveKit in the tests: it keeps rooms, participants (metadata,
+attributes, permissions) and the data sent, and yields to the event loop on every call as a
+network call would, so that racing requests really interleave. Integration tests cover the real
+room service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from hostdesk.service import Joined, ShowService, StageChange
+from hostdesk.show import stage
+from hostdesk.show.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hostdesk.show.messages import DataMessage, MessageType
+from hostdesk.show.participants import HAND_ATTRIBUTE, Participant, RoomSummary, hand_queue
+from hostdesk.show.reservations import Reservations
+from hostdesk.show.roles import PERMISSIONS, Metadata, Permissions, Role
+
+ROOM = "my-show"
+
+
+class FakeRooms:
+    """LiveKit's room service in memory (implements service.RoomGateway)."""
+
+    def __init__(self) -> None:
+        self.rooms: dict[str, dict[str, Participant]] = {}
+        self.permissions: dict[tuple[str, str], Permissions] = {}
+        self.sent: list[tuple[str, DataMessage, list[str] | None]] = []
+
+    async def _network(self) -> None:
+        await asyncio.sleep(0)
+
+    def _room(self, room: str, missing: str = "Room not found") -> dict[str, Participant]:
+        if room not in self.rooms:
+            raise NotFound(missing)
+        return self.rooms[room]
+
+    async def reachable(self) -> bool:
+        return True
+
+    async def list_rooms(self, names: list[str] | None = None) -> list[RoomSummary]:
+        await self._network()
+        return [
+            RoomSummary(name, f"RM_{name}", len(people), 1704067200)
+            for name, people in self.rooms.items()
+            if names is None or name in names
+        ]
+
+    async def create_room(self, name: str) -> None:
+        await self._network()
+        self.rooms.setdefault(name, {})
+
+    async def delete_room(self, name: str) -> None:
+        await self._network()
+        self._room(name)
+        del self.rooms[name]
+
+    async def list_participants(self, room: str) -> list[Participant]:
+        await self._network()
+        return list(self._room(room).values())
+
+    async def get_participant(self, room: str, identity: str) -> Participant:
+        await self._network()
+        people = self._room(room, missing="Participant not found")
+        if identity not in people:
+            raise NotFound("Participant not found")
+        return people[identity]
+
+    async def remove_participant(self, room: str, identity: str) -> None:
+        await self._network()
+        people = self._room(room, missing="Participant not found")
+        if people.pop(identity, None) is None:
+            raise NotFound("Participant not found")
+
+    async def update_participant(
+        self,
+        room: str,
+        identity: str,
+        *,
+        metadata: Metadata | None = None,
+        permissions: Permissions | None = None,
+        attributes: Mapping[str, str] | None = None,
+    ) -> Participant:
+        await self._network()
+        current = await self.get_participant(room, identity)
+        merged = dict(current.attributes)
+        for key, value in (attributes or {}).items():
+            if value:
+                merged[key] = value
+            else:
+                merged.pop(key, None)  # LiveKit: an empty value deletes the attribute
+        updated = replace(
+            current,
+            metadata=metadata.encode() if metadata else current.metadata,
+            attributes=merged,
+        )
+        self.rooms[room][identity] = updated
+        if permissions is not None:
+            self.permissions[(room, identity)] = permissions
+        return updated
+
+    async def send_data(
+        self, room: str, message: DataMessage, destinations: list[str] | None = None
+    ) -> None:
+        await self._network()
+        self.sent.append((room, message, destinations))
+
+    # -- test helpers (what a client connecting to LiveKit would do) --
+
+    def connect(self, identity: str, role: Role, name: str = "", room: str = ROOM) -> None:
+        name = name or identity.title()
+        self.rooms.setdefault(room, {})[identity] = Participant(
+            identity, name, sid=f"PA_{identity}", metadata=Metadata(role, name).encode()
+        )
+        self.permissions[(room, identity)] = PERMISSIONS[role]
+
+    def person(self, identity: str, room: str = ROOM) -> Participant:
+        return self.rooms[room][identity]
+
+    def types_sent(self) -> list[MessageType]:
+        return [message.type for _, message, _ in self.sent]
+
+
+class FakeTokens:
+    ws_url = "ws://livekit.test"
+
+    def __init__(self) -> None:
+        self.minted: list[tuple[str, str, str, Role]] = []
+
+    def mint(self, room: str, identity: str, display_name: str, role: Role) -> str:
+        self.minted.append((room, identity, display_name, role))
+        return f"token:{room}:{identity}:{role.value}"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def rooms() -> FakeRooms:
+    return FakeRooms()
+
+
+@pytest.fixture
+def tokens() -> FakeTokens:
+    return FakeTokens()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def service(rooms: FakeRooms, tokens: FakeTokens, clock: FakeClock) -> ShowService:
+    ticks = itertools.count(1704067200000, 1000)
+    return ShowService(
+        rooms, tokens, clock_ms=lambda: next(ticks), reservations=Reservations(clock=clock)
+    )
+
+
+@pytest.fixture
+def live_show(rooms: FakeRooms) -> FakeRooms:
+    """A room with a connected host and three viewers."""
+    rooms.connect("host-1", Role.HOST, "Host Jane")
+    for n in (1, 2, 3):
+        rooms.connect(f"viewer-{n}", Role.VIEWER, f"Viewer {n}")
+    return rooms
+
+
+# -- joining ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["guest", "admin", "HOST", "", "Host "])
+async def test_joining_with_any_role_but_host_or_viewer_is_refused(
+    service: ShowService, rooms: FakeRooms, role: str
+) -> None:
+    with pytest.raises(InvalidInput, match='role must be "host" or "viewer"'):
+        await service.join(ROOM, "Mallory", role)
+    assert rooms.rooms == {}
+
+
+async def test_a_viewer_joins_with_a_viewer_token(service: ShowService, tokens: FakeTokens) -> None:
+    joined = await service.join(ROOM, "John Doe", "viewer")
+    assert joined.role is Role.VIEWER
+    assert joined.room == ROOM
+    assert joined.ws_url == "ws://livekit.test"
+    assert joined.identity.startswith("viewer-john-doe-")
+    assert tokens.minted == [(ROOM, joined.identity, "John Doe", Role.VIEWER)]
+
+
+async def test_two_viewers_with_the_same_name_get_different_identities(
+    service: ShowService,
+) -> None:
+    first = await service.join(ROOM, "John", "viewer")
+    second = await service.join(ROOM, "John", "viewer")
+    assert first.identity != second.identity
+
+
+async def test_a_host_join_creates_the_room(service: ShowService, rooms: FakeRooms) -> None:
+    joined = await service.join(ROOM, "Host Jane", "host")
+    assert joined.role is Role.HOST
+    assert ROOM in rooms.rooms
+
+
+async def test_a_second_host_is_refused_before_the_first_connects(
+    service: ShowService, tokens: FakeTokens
+) -> None:
+    await service.join(ROOM, "Host Jane", "host")
+    with pytest.raises(Conflict, match="^Room already has a host$"):
+        await service.join(ROOM, "Host Bob", "host")
+    assert [role for *_, role in tokens.minted] == [Role.HOST]
+
+
+async def test_a_second_host_is_refused_while_the_first_is_connected(
+    service: ShowService, rooms: FakeRooms, clock: FakeClock
+) -> None:
+    joined = await service.join(ROOM, "Host Jane", "host")
+    rooms.connect(joined.identity, Role.HOST, "Host Jane")
+    clock.now += 3600  # long after the reservation: LiveKit itself shows the host
+    with pytest.raises(Conflict, match="^Room already has a host$"):
+        await service.join(ROOM, "Host Bob", "host")
+
+
+async def test_a_host_who_never_connects_frees_the_room_after_the_reservation(
+    service: ShowService, clock: FakeClock
+) -> None:
+    await service.join(ROOM, "Host Jane", "host")
+    clock.now += 20
+    second = await service.join(ROOM, "Host Bob", "host")
+    assert second.role is Role.HOST
+
+
+async def test_ten_concurrent_host_joins_make_exactly_one_host(service: ShowService) -> None:
+    results = await asyncio.gather(
+        *(service.join(ROOM, f"Host {n}", "host") for n in range(10)), return_exceptions=True
+    )
+    winners = [r for r in results if isinstance(r, Joined)]
+    losers = [r for r in results if not isinstance(r, Joined)]
+    assert len(winners) == 1
+    assert len(losers) == 9
+    assert all(isinstance(r, Conflict) and r.message == stage.ROOM_HAS_HOST for r in losers)
+
+
+async def test_hosts_of_different_rooms_do_not_block_each_other(service: ShowService) -> None:
+    a, b = await asyncio.gather(
+        service.join("show-a", "Host A", "host"), service.join("show-b", "Host B", "host")
+    )
+    assert (a.role, b.role) == (Role.HOST, Role.HOST)
+
+
+async def test_ending_the_show_frees_the_room_for_a_new_host(
+    service: ShowService, rooms: FakeRooms
+) -> None:
+    await service.join(ROOM, "Host Jane", "host")
+    await service.end_show(ROOM)
+    assert ROOM not in rooms.rooms
+    assert (await service.join(ROOM, "Host Bob", "host")).role is Role.HOST
+
+
+# -- promotion --------------------------------------------------------------------------------
+
+
+async def test_promotion_makes_the_viewer_the_guest_live_and_tells_everyone(
+    service: ShowService, live_show: FakeRooms, tokens: FakeTokens
+) -> None:
+    live_show.rooms[ROOM]["viewer-2"] = replace(
+        live_show.person("viewer-2"), attributes={HAND_ATTRIBUTE: "1704067100000"}
+    )
+    change = await service.promote(ROOM, "viewer-2", "host-1")
+
+    promoted = live_show.person("viewer-2")
+    assert Metadata.decode(promoted.metadata) == Metadata(Role.GUEST, "Viewer 2")
+    assert live_show.permissions[(ROOM, "viewer-2")] == PERMISSIONS[Role.GUEST]
+    assert promoted.hand_raised_at is None
+    assert HAND_ATTRIBUTE not in promoted.attributes
+
+    (room, message, destinations) = live_show.sent[-1]
+    assert (room, destinations) == (ROOM, None)
+    assert message.type is MessageType.GUEST_PROMOTED
+    assert (message.sender_id, message.sender_name) == ("host-1", "Host Jane")
+    assert (message.target_id, message.target_name) == ("viewer-2", "Viewer 2")
+
+    assert change == StageChange(
+        "viewer-2",
+        "token:my-show:viewer-2:guest",
+        "ws://livekit.test",
+        "viewer-2 has been promoted to guest",
+    )
+    assert tokens.minted[-1] == (ROOM, "viewer-2", "Viewer 2", Role.GUEST)
+
+
+async def test_five_concurrent_promotions_make_exactly_one_guest(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    for n in (4, 5):
+        live_show.connect(f"viewer-{n}", Role.VIEWER)
+    results = await asyncio.gather(
+        *(service.promote(ROOM, f"viewer-{n}", "host-1") for n in range(1, 6)),
+        return_exceptions=True,
+    )
+    assert len([r for r in results if isinstance(r, StageChange)]) == 1
+    refused = [r for r in results if not isinstance(r, StageChange)]
+    assert all(isinstance(r, Forbidden) and r.message == stage.ROOM_HAS_GUEST for r in refused)
+    guests = [p for p in live_show.rooms[ROOM].values() if p.role is Role.GUEST]
+    assert len(guests) == 1
+    assert live_show.types_sent() == [MessageType.GUEST_PROMOTED]
+
+
+async def test_a_stage_of_two_takes_two_guests_of_many_racing(
+    rooms: FakeRooms, tokens: FakeTokens
+) -> None:
+    service = ShowService(rooms, tokens, stage_size=2)
+    rooms.connect("host-1", Role.HOST)
+    for n in range(1, 6):
+        rooms.connect(f"viewer-{n}", Role.VIEWER)
+    await asyncio.gather(
+        *(service.promote(ROOM, f"viewer-{n}", "host-1") for n in range(1, 6)),
+        return_exceptions=True,
+    )
+    assert len([p for p in rooms.rooms[ROOM].values() if p.role is Role.GUEST]) == 2
+
+
+async def test_a_viewer_cannot_promote_anyone(service: ShowService, live_show: FakeRooms) -> None:
+    with pytest.raises(Forbidden, match="^Only the host can promote viewers to guest$"):
+        await service.promote(ROOM, "viewer-2", "viewer-1")
+    assert live_show.person("viewer-2").role is Role.VIEWER
+    assert live_show.sent == []
+
+
+async def test_a_host_whose_token_is_issued_but_not_yet_connected_may_promote(
+    service: ShowService, rooms: FakeRooms
+) -> None:
+    joined = await service.join(ROOM, "Host Jane", "host")
+    rooms.connect("viewer-1", Role.VIEWER)
+    await service.promote(ROOM, "viewer-1", joined.identity)
+    assert rooms.person("viewer-1").role is Role.GUEST
+
+
+async def test_promoting_in_a_room_that_does_not_exist_is_room_not_found(
+    service: ShowService,
+) -> None:
+    with pytest.raises(NotFound, match="^Room not found$"):
+        await service.promote("no-such-show", "viewer-1", "host-1")
+
+
+async def test_promoting_someone_not_in_the_room_is_participant_not_found(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    with pytest.raises(NotFound, match="^Participant not found$"):
+        await service.promote(ROOM, "viewer-9", "host-1")
+
+
+# -- demotion and removal ---------------------------------------------------------------------
+
+
+async def test_demotion_sends_the_guest_back_to_the_audience_and_tells_everyone(
+    service: ShowService, live_show: FakeRooms, tokens: FakeTokens
+) -> None:
+    await service.promote(ROOM, "viewer-1", "host-1")
+    change = await service.demote(ROOM, "viewer-1", "host-1")
+    assert live_show.person("viewer-1").role is Role.VIEWER
+    assert live_show.permissions[(ROOM, "viewer-1")] == PERMISSIONS[Role.VIEWER]
+    assert live_show.types_sent()[-1] is MessageType.GUEST_DEMOTED
+    assert change.message == "viewer-1 has been demoted to viewer"
+    assert tokens.minted[-1][-1] is Role.VIEWER
+    await service.promote(ROOM, "viewer-2", "host-1")  # the stage is free again
+    assert live_show.person("viewer-2").role is Role.GUEST
+
+
+@pytest.mark.parametrize("target", ["viewer-1", "host-1"])
+async def test_demoting_someone_who_is_not_the_guest_is_invalid_input(
+    service: ShowService, live_show: FakeRooms, target: str
+) -> None:
+    with pytest.raises(InvalidInput, match="is not the guest"):
+        await service.demote(ROOM, target, "host-1")
+    assert live_show.sent == []
+
+
+async def test_a_viewer_cannot_demote_the_guest(service: ShowService, live_show: FakeRooms) -> None:
+    await service.promote(ROOM, "viewer-1", "host-1")
+    with pytest.raises(Forbidden, match="^Only the host can demote guests$"):
+        await service.demote(ROOM, "viewer-1", "viewer-2")
+    assert live_show.person("viewer-1").role is Role.GUEST
+
+
+async def test_removing_the_guest_takes_them_out_of_the_room_and_tells_everyone(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await service.promote(ROOM, "viewer-1", "host-1")
+    message = await service.remove_guest(ROOM, "viewer-1", "host-1")
+    assert message == "viewer-1 has been removed from the room"
+    assert "viewer-1" not in live_show.rooms[ROOM]
+    assert live_show.types_sent()[-1] is MessageType.GUEST_DEMOTED
+
+
+async def test_remove_guest_refuses_a_viewer(service: ShowService, live_show: FakeRooms) -> None:
+    with pytest.raises(InvalidInput, match="is not the guest"):
+        await service.remove_guest(ROOM, "viewer-1", "host-1")
+    assert "viewer-1" in live_show.rooms[ROOM]
+
+
+# -- hands ------------------------------------------------------------------------------------
+
+
+async def test_raising_a_hand_records_the_time_and_tells_everyone(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    assert await service.set_hand(ROOM, "viewer-1", True) is True
+    assert live_show.person("viewer-1").hand_raised_at == 1704067200000
+    (_, message, destinations) = live_show.sent[-1]
+    assert destinations is None
+    assert (message.type, message.sender_id, message.sender_name) == (
+        MessageType.HAND_RAISE,
+        "viewer-1",
+        "Viewer 1",
+    )
+    assert message.timestamp == 1704067200000
+
+
+async def test_a_hand_raised_twice_keeps_its_first_time(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await service.set_hand(ROOM, "viewer-1", True)
+    first = live_show.person("viewer-1").hand_raised_at
+    assert await service.set_hand(ROOM, "viewer-1", True) is True
+    assert live_show.person("viewer-1").hand_raised_at == first
+    assert live_show.types_sent() == [MessageType.HAND_RAISE]
+
+
+async def test_hands_raised_one_after_another_queue_in_that_order(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    for identity in ("viewer-3", "viewer-1", "viewer-2"):
+        await service.set_hand(ROOM, identity, True)
+    queue = hand_queue(live_show.rooms[ROOM].values())
+    assert [p.identity for p in queue] == ["viewer-3", "viewer-1", "viewer-2"]
+
+
+async def test_lowering_a_hand_deletes_it_and_broadcasts_hand_lower(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await service.set_hand(ROOM, "viewer-1", True)
+    assert await service.set_hand(ROOM, "viewer-1", False) is False
+    assert HAND_ATTRIBUTE not in live_show.person("viewer-1").attributes
+    assert live_show.types_sent() == [MessageType.HAND_RAISE, MessageType.HAND_LOWER]
+
+
+async def test_lowering_a_hand_that_is_down_changes_and_says_nothing(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    assert await service.set_hand(ROOM, "viewer-1", False) is False
+    assert live_show.sent == []
+
+
+@pytest.mark.parametrize("identity", ["host-1", "guest-1"])
+async def test_only_viewers_can_raise_a_hand(
+    service: ShowService, live_show: FakeRooms, identity: str
+) -> None:
+    live_show.connect("guest-1", Role.GUEST)
+    with pytest.raises(Forbidden, match="^Only viewers can raise their hand$"):
+        await service.set_hand(ROOM, identity, True)
+    assert live_show.sent == []
+
+
+async def test_a_hand_in_an_unknown_room_says_room_not_found(service: ShowService) -> None:
+    with pytest.raises(NotFound, match="^Room not found$"):
+        await service.set_hand("no-such-show", "viewer-1", True)
+
+
+async def test_a_hand_of_someone_not_in_the_room_says_participant_not_found(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    with pytest.raises(NotFound, match="^Participant not found$"):
+        await service.set_hand(ROOM, "viewer-9", True)
+
+
+async def test_a_hand_raised_twice_at_once_keeps_its_first_time(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await asyncio.gather(
+        service.set_hand(ROOM, "viewer-1", True), service.set_hand(ROOM, "viewer-1", True)
+    )
+    assert live_show.person("viewer-1").hand_raised_at == 1704067200000
+    assert live_show.types_sent() == [MessageType.HAND_RAISE]
+
+
+async def test_a_hand_raised_during_promotion_does_not_stick_to_the_new_guest(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    # The viewer's raise is read before the promotion and its write reaches LiveKit after it.
+    write_hand = asyncio.Event()
+    update = live_show.update_participant
+
+    async def slow_hand_write(room: str, identity: str, **changes: Any) -> Participant:
+        if (changes.get("attributes") or {}).get(HAND_ATTRIBUTE):
+            await write_hand.wait()
+        return await update(room, identity, **changes)
+
+    live_show.update_participant = slow_hand_write  # type: ignore[method-assign]
+    raising = asyncio.create_task(service.set_hand(ROOM, "viewer-1", True))
+    await asyncio.sleep(0.01)
+    promoting = asyncio.create_task(service.promote(ROOM, "viewer-1", "host-1"))
+    await asyncio.sleep(0.01)
+    write_hand.set()
+    await asyncio.gather(raising, promoting)
+    assert live_show.person("viewer-1").role is Role.GUEST
+    assert live_show.person("viewer-1").hand_raised_at is None
+
+
+# -- broadcasting failures ---------------------------------------------------------------------
+
+
+async def test_a_failed_broadcast_does_not_undo_the_promotion(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("data channel down")
+
+    live_show.send_data = broken  # type: ignore[method-assign]
+    change = await service.promote(ROOM, "viewer-1", "host-1")
+    assert change.identity == "viewer-1"
+    assert live_show.person("viewer-1").role is Role.GUEST
