@@ -48,6 +48,19 @@ _ENV_CACHE = "HOSTDESK_CACHE"
 _LOG_TAIL_BYTES = 4000
 
 
+# livekit-server reads these (and LIVEKIT_<any config key>) from the environment, over the
+# config file; LIVEKIT_CONFIG even replaces the file. The child gets none of them.
+_SERVER_ENV_VARS = frozenset({"NODE_IP", "UDP_PORT", "REDIS_HOST", "REDIS_PASSWORD"})
+
+
+def _server_env() -> dict[str, str]:
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("LIVEKIT_") and k not in _SERVER_ENV_VARS
+    }
+
+
 class LiveKitServerMissing(RuntimeError):
     """No livekit-server binary could be found."""
 
@@ -273,6 +286,7 @@ class LocalLiveKitServer:
             self._proc = await asyncio.create_subprocess_exec(
                 *self._command(),
                 stdin=asyncio.subprocess.DEVNULL,
+                env=_server_env(),
                 stdout=log,
                 stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,  # our stop(), not the terminal's Ctrl+C, ends it

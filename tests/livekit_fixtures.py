@@ -1,0 +1,73 @@
+"""Fixtures for a real livekit-server (imported by conftest.py).
+
+``livekit_server`` (session scope): a started :class:`LocalLiveKitServer` inside a network
+namespace of the test run's own (see tests/netns.py), listening on the namespace side of a veth
+pair. Clients in the test process reach it at ``livekit_server.credentials.url``
+(``ws://198.18.<n>.2:<port>``). Tests that restart it must leave it running.
+
+A missing binary or missing privileges fail the run with a message saying what to do; nothing is
+skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import NoReturn
+
+import pytest
+import pytest_asyncio
+
+from hostdesk.devserver import LiveKitServerMissing, LocalLiveKitServer, find_livekit_server
+from tests.netns import NetnsUnavailable, TestNetns, create_test_netns
+
+__all__ = ["livekit_netns", "livekit_server"]
+
+
+def _fail(message: str) -> NoReturn:
+    pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def livekit_netns() -> Iterator[TestNetns]:
+    """The test run's own network namespace and veth pair."""
+    problem = None
+    try:
+        netns = create_test_netns()
+    except NetnsUnavailable as exc:
+        problem = str(exc)
+    if problem is not None:
+        _fail(problem)
+    try:
+        yield netns
+    finally:
+        netns.cleanup()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def livekit_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[LocalLiveKitServer]:
+    """A real livekit-server for the whole test session, inside ``livekit_netns``.
+
+    Its log: ``<pytest basetemp>/livekit<N>/livekit-server.log``.
+    """
+    problem = None
+    try:
+        binary = find_livekit_server()
+    except LiveKitServerMissing as exc:
+        problem = str(exc)
+    if problem is not None:
+        _fail(problem)
+    # Only now the namespace: no point creating it when there is no server to put in it.
+    netns: TestNetns = request.getfixturevalue("livekit_netns")
+    server = LocalLiveKitServer(
+        binary,
+        ip=netns.ns_ip,
+        netns=netns.name,
+        log_path=tmp_path_factory.mktemp("livekit") / "livekit-server.log",
+    )
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
