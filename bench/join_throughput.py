@@ -27,7 +27,7 @@ from pathlib import Path
 BODY = {"roomName": "bench-show", "participantName": "Bench Viewer", "role": "viewer"}
 KEY, SECRET = "HDbench", "bench-secret-0123456789-0123456789-0123456789"
 
-BARE_SERVER = r'''
+BARE_SERVER = r"""
 import sys
 from aiohttp import web
 from livekit import api
@@ -53,7 +53,7 @@ async def join(request):
 app = web.Application()
 app.router.add_post("/api/rooms/join", join)
 web.run_app(app, host="127.0.0.1", port=PORT, print=None, access_log=None)
-'''
+"""
 
 LUA = """
 wrk.method = "POST"
@@ -81,15 +81,29 @@ def wait_listening(port: int, timeout: float = 20.0) -> None:
 
 def run_wrk(port: int, connections: int, seconds: int, script: Path) -> dict[str, float]:
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
-         f"http://127.0.0.1:{port}/api/rooms/join"],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}/api/rooms/join",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50_ms": to_ms(lat["50"]), "p99_ms": to_ms(lat["99"]),
-            "errors": float(non2xx.group(1)) if non2xx else 0.0}
+    return {
+        "rps": rps,
+        "p50_ms": to_ms(lat["50"]),
+        "p99_ms": to_ms(lat["99"]),
+        "errors": float(non2xx.group(1)) if non2xx else 0.0,
+    }
 
 
 def to_ms(text: str) -> float:
@@ -108,15 +122,26 @@ def main() -> int:
     script = work / "join.lua"
     script.write_text(LUA.format(body=json.dumps(BODY)))
     (work / "bare.py").write_text(BARE_SERVER)
-    env = dict(os.environ, LIVEKIT_URL="ws://127.0.0.1:9", LIVEKIT_API_KEY=KEY,
-               LIVEKIT_API_SECRET=SECRET)
+    env = dict(
+        os.environ, LIVEKIT_URL="ws://127.0.0.1:9", LIVEKIT_API_KEY=KEY, LIVEKIT_API_SECRET=SECRET
+    )
 
     results: dict[str, dict[int, dict[str, float]]] = {}
     for name in ("hostdesk", "bare"):
         port = free_port()
         if name == "hostdesk":
-            cmd = [sys.executable, "-m", "hostdesk", "serve", "--port", str(port),
-                   "--rate-limits", "off", "--api-key", "bench"]
+            cmd = [
+                sys.executable,
+                "-m",
+                "hostdesk",
+                "serve",
+                "--port",
+                str(port),
+                "--rate-limits",
+                "off",
+                "--api-key",
+                "bench",
+            ]
         else:
             cmd = [sys.executable, str(work / "bare.py"), KEY, SECRET, str(port)]
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -131,8 +156,10 @@ def main() -> int:
     print(f"{'server':10} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
     for name, runs in results.items():
         for conns, r in runs.items():
-            print(f"{name:10} {conns:5d} {r['rps']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
-                  f"{r['errors']:8.0f}")
+            print(
+                f"{name:10} {conns:5d} {r['rps']:9.0f} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} "
+                f"{r['errors']:8.0f}"
+            )
     for conns in (1, 10, 100):
         ratio = results["hostdesk"][conns]["rps"] / results["bare"][conns]["rps"]
         print(f"hostdesk/bare throughput at {conns:3d} connections: {ratio:.0%}")

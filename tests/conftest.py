@@ -3,6 +3,11 @@ import it here, one section per area."""
 
 from __future__ import annotations
 
+import os
+
+# Qt runs without a display in tests (the window is grabbed offscreen).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 # --- HostDesk's API on a real port (tests/api_fixtures.py) ------------------------------------
 # start_api(auth=..., rate_limits=...): a running backend; api / open_api: the two auth modes
 from tests.api_fixtures import api, open_api, start_api

@@ -1,0 +1,338 @@
+"""The host's `rtc.Room`: LiveKit events into the show mirror, data messages in and out.
+
+Runs on the app's loop; the SDK delivers its events there (STACK-NOTES: Rust threads call
+`loop.call_soon_threadsafe`). Handlers are plain functions that schedule tasks, kept in a set.
+A connection LiveKit drops (a server restart ends it outright) is re-established here with
+backoff; what the rebuilt room lacks is restored by the host controller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Coroutine
+from dataclasses import replace
+from typing import Any
+
+from livekit import rtc
+
+from hostdesk.livekit.media import AudioOut, TrackReader, VideoOut
+from hostdesk.show import messages
+from hostdesk.show.connection import ConnectionState
+from hostdesk.show.events import Event
+from hostdesk.show.messages import DataMessage, InvalidMessage
+from hostdesk.show.mirror import Member, ShowMirror
+from hostdesk.show.participants import Participant
+from hostdesk.show.roles import Role
+
+log = logging.getLogger("hostdesk.livekit")
+
+CONNECT_TIMEOUT = 10.0
+RECONNECT_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
+_FINAL = {
+    rtc.DisconnectReason.CLIENT_INITIATED: "",
+    rtc.DisconnectReason.DUPLICATE_IDENTITY: "the host joined from somewhere else",
+    rtc.DisconnectReason.PARTICIPANT_REMOVED: "the host was removed from the room",
+    rtc.DisconnectReason.ROOM_DELETED: "the show was ended",
+}
+_QUALITY = {
+    rtc.ConnectionQuality.QUALITY_EXCELLENT: "excellent",
+    rtc.ConnectionQuality.QUALITY_GOOD: "good",
+    rtc.ConnectionQuality.QUALITY_POOR: "poor",
+    rtc.ConnectionQuality.QUALITY_LOST: "lost",
+}
+
+
+def participant_of(p: rtc.Participant) -> Participant:
+    return Participant(
+        identity=p.identity,
+        name=p.name,
+        sid=p.sid,
+        metadata=p.metadata,
+        attributes=dict(p.attributes),
+    )
+
+
+class HostSession:
+    """One host connection. Events it raises (on the loop):
+
+    - `state_changed(state, reason)`
+    - `message_received(message, sender_identity)`: valid show messages whose LiveKit-stamped
+      sender's role may send that type; anything else is dropped and logged here
+    - `participant_joined(identity)`: after the mirror has them (used to restore a show)
+    - `guest_frame(identity, width, height, bgra)`, `guest_audio(identity, pcm)`,
+      `guest_left_stage(identity)`
+    """
+
+    def __init__(self, mirror: ShowMirror) -> None:
+        self.mirror = mirror
+        self.state = ConnectionState.OFFLINE
+        self.state_changed: Event[[ConnectionState, str]] = Event()
+        self.message_received: Event[[DataMessage, str]] = Event()
+        self.participant_joined: Event[[str]] = Event()
+        self.guest_frame: Event[[str, int, int, memoryview]] = Event()
+        self.guest_audio: Event[[str, bytes]] = Event()
+        self.guest_left_stage: Event[[str]] = Event()
+        self._room: rtc.Room | None = None
+        self._url = ""
+        self._token = ""
+        self._closing = False
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._readers: dict[str, TrackReader] = {}  # track sid -> reader
+        self._video: VideoOut | None = None
+        self._audio: AudioOut | None = None
+        self._reconnecting: asyncio.Task[None] | None = None
+
+    # -- connection ---------------------------------------------------------------------------
+
+    def _set_state(self, state: ConnectionState, reason: str = "") -> None:
+        self.state = state
+        self.state_changed.emit(state, reason)
+
+    async def connect(self, url: str, token: str) -> None:
+        self._url, self._token, self._closing = url, token, False
+        self._set_state(ConnectionState.CONNECTING)
+        try:
+            await self._open()
+        except Exception as exc:
+            self._set_state(ConnectionState.DISCONNECTED, f"could not connect to LiveKit: {exc}")
+            raise
+        self._set_state(ConnectionState.LIVE)
+
+    async def _open(self) -> None:
+        room = rtc.Room()
+        for event, handler in (
+            ("participant_connected", self._on_participant),
+            ("participant_disconnected", self._on_participant_left),
+            ("participant_metadata_changed", self._on_metadata),
+            ("participant_attributes_changed", self._on_attributes),
+            ("track_subscribed", self._on_track_subscribed),
+            ("track_unsubscribed", self._on_track_unsubscribed),
+            ("track_muted", self._on_mute),
+            ("track_unmuted", self._on_mute),
+            ("connection_quality_changed", self._on_quality),
+            ("data_received", self._on_data),
+            ("reconnecting", self._on_reconnecting),
+            ("reconnected", self._on_reconnected),
+            ("disconnected", self._on_disconnected),
+        ):
+            room.on(event, handler)  # type: ignore[arg-type]  # names checked by the SDK
+        try:
+            await asyncio.wait_for(room.connect(self._url, self._token), CONNECT_TIMEOUT)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await room.disconnect()
+            raise
+        self._room = room
+        self.mirror.local_identity = room.local_participant.identity
+        for participant in room.remote_participants.values():
+            self._on_participant(participant)
+        await self._publish()
+
+    async def close(self) -> None:
+        """Leaves the room; nothing of this session keeps running."""
+        self._closing = True
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
+        await self._drop_room()
+        for task in list(self._tasks):
+            task.cancel()
+        for media in (self._video, self._audio):
+            if media is not None:
+                await media.aclose()
+        self._video = self._audio = None
+        self._set_state(ConnectionState.OFFLINE)
+
+    async def _drop_room(self) -> None:
+        for reader in list(self._readers.values()):
+            await reader.aclose()
+        self._readers.clear()
+        room, self._room = self._room, None
+        if room is not None:
+            with contextlib.suppress(Exception):
+                await room.disconnect()
+
+    def _on_disconnected(self, reason: rtc.DisconnectReason.ValueType) -> None:
+        if self._closing:
+            return
+        if reason in _FINAL:
+            self._set_state(ConnectionState.DISCONNECTED, _FINAL[reason])
+            return
+        self._set_state(ConnectionState.RECONNECTING, "LiveKit dropped the connection")
+        self._reconnecting = self._spawn(self._reconnect())
+
+    def _on_reconnecting(self) -> None:
+        self._set_state(ConnectionState.RECONNECTING, "connection lost, reconnecting")
+
+    def _on_reconnected(self) -> None:
+        self._set_state(ConnectionState.LIVE)
+        if self._room is not None:
+            for participant in self._room.remote_participants.values():
+                self._on_participant(participant)
+
+    async def _reconnect(self) -> None:
+        await self._drop_room()
+        attempt = 0
+        while not self._closing:
+            delay = RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS) - 1)]
+            await asyncio.sleep(delay)
+            attempt += 1
+            try:
+                await self._open()
+            except Exception as exc:
+                log.info("reconnect attempt %d failed: %s", attempt, exc)
+                self._set_state(ConnectionState.RECONNECTING, f"retrying ({exc})")
+                continue
+            self._set_state(ConnectionState.LIVE)
+            return
+
+    # -- outgoing -----------------------------------------------------------------------------
+
+    def use_media(self, video: VideoOut | None, audio: AudioOut | None) -> None:
+        """The host's camera and microphone tracks, published now and on every reconnect."""
+        self._video, self._audio = video, audio
+        if self._room is not None:
+            self._spawn(self._publish())
+
+    async def _publish(self) -> None:
+        room = self._room
+        if room is None:
+            return
+        published = {pub.name for pub in room.local_participant.track_publications.values()}
+        if self._video is not None and "camera" not in published:
+            options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_CAMERA)
+            await room.local_participant.publish_track(self._video.track, options)
+        if self._audio is not None and "microphone" not in published:
+            options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
+            await room.local_participant.publish_track(self._audio.track, options)
+
+    async def set_track_enabled(self, name: str, enabled: bool) -> None:
+        """Mutes or unmutes the host's own `camera` or `microphone` track."""
+        if self._room is None:
+            return
+        for publication in self._room.local_participant.track_publications.values():
+            if publication.name == name and publication.track is not None:
+                track = publication.track
+                if isinstance(track, rtc.LocalAudioTrack | rtc.LocalVideoTrack):
+                    if enabled:
+                        track.unmute()
+                    else:
+                        track.mute()
+
+    async def send(self, message: DataMessage, to: list[str] | None = None) -> None:
+        if self._room is None:
+            raise ConnectionError("not connected to LiveKit")
+        await self._room.local_participant.publish_data(
+            message.encode(), reliable=True, destination_identities=to or [], topic=messages.TOPIC
+        )
+
+    @property
+    def identity(self) -> str:
+        return self._room.local_participant.identity if self._room else ""
+
+    # -- incoming: participants ---------------------------------------------------------------
+
+    def _member(self, p: rtc.Participant) -> Member:
+        member = Member.of(participant_of(p))
+        old = self.mirror.get(p.identity)
+        if old is not None:  # keep what only the media events know
+            member = replace(
+                member,
+                mic_muted=old.mic_muted,
+                has_video=old.has_video,
+                quality=old.quality,
+                invited_at=old.invited_at,
+            )
+        return member
+
+    def _on_participant(self, p: rtc.RemoteParticipant) -> None:
+        self.mirror.upsert(self._member(p))
+        self.participant_joined.emit(p.identity)
+
+    def _on_participant_left(self, p: rtc.RemoteParticipant) -> None:
+        self.mirror.remove(p.identity)
+
+    def _on_metadata(self, p: rtc.Participant, _old: str, _new: str) -> None:
+        if isinstance(p, rtc.RemoteParticipant):
+            was = self.mirror.role_of(p.identity)
+            self.mirror.upsert(self._member(p))
+            if was is Role.GUEST and self.mirror.role_of(p.identity) is not Role.GUEST:
+                self.guest_left_stage.emit(p.identity)
+
+    def _on_attributes(self, _changed: dict[str, str], p: rtc.Participant) -> None:
+        if isinstance(p, rtc.RemoteParticipant):
+            self.mirror.upsert(self._member(p))
+
+    def _on_mute(self, p: rtc.Participant, publication: rtc.TrackPublication) -> None:
+        if publication.source == rtc.TrackSource.SOURCE_MICROPHONE:
+            self.mirror.update(p.identity, mic_muted=publication.muted)
+
+    def _on_quality(self, p: rtc.Participant, quality: int) -> None:
+        self.mirror.update(p.identity, quality=_QUALITY.get(quality, "unknown"))  # type: ignore[call-overload]
+
+    # -- incoming: media ----------------------------------------------------------------------
+
+    def _on_track_subscribed(
+        self, track: rtc.Track, publication: rtc.RemoteTrackPublication, p: rtc.RemoteParticipant
+    ) -> None:
+        identity = p.identity
+        if isinstance(track, rtc.RemoteVideoTrack):
+            self.mirror.update(identity, has_video=True)
+
+            def on_frame(width: int, height: int, bgra: memoryview) -> None:
+                self.guest_frame.emit(identity, width, height, bgra)
+
+            self._readers[publication.sid] = TrackReader.video(track, on_frame)
+        elif isinstance(track, rtc.RemoteAudioTrack):
+            self.mirror.update(identity, mic_muted=publication.muted)
+
+            def on_pcm(pcm: bytes) -> None:
+                self.guest_audio.emit(identity, pcm)
+
+            self._readers[publication.sid] = TrackReader.audio(track, on_pcm)
+
+    def _on_track_unsubscribed(
+        self, track: rtc.Track, publication: rtc.RemoteTrackPublication, p: rtc.RemoteParticipant
+    ) -> None:
+        reader = self._readers.pop(publication.sid, None)
+        if reader is not None:
+            self._spawn(reader.aclose())
+        if isinstance(track, rtc.RemoteVideoTrack):
+            self.mirror.update(p.identity, has_video=False)
+            self.guest_left_stage.emit(p.identity)
+        elif isinstance(track, rtc.RemoteAudioTrack):
+            self.mirror.update(p.identity, mic_muted=True)
+
+    # -- incoming: data -----------------------------------------------------------------------
+
+    def _on_data(self, packet: rtc.DataPacket) -> None:
+        if packet.topic != messages.TOPIC:
+            return
+        if packet.participant is None:
+            # The API's own broadcasts (and, on LiveKit 1.9, packets from participants this
+            # client has not been told about yet). The host learns the same from metadata and
+            # attributes, so nothing unverifiable is acted on.
+            return
+        sender = packet.participant.identity
+        try:
+            message = messages.decode(packet.data)
+        except InvalidMessage as exc:
+            log.warning("dropped a malformed packet from %s: %s", sender, exc)
+            return
+        role = self.mirror.role_of(sender)
+        if not messages.may_send(role, message.type):
+            log.warning(
+                "dropped %s from %s: a %s may not send it",
+                message.type.value,
+                sender,
+                role.value if role else "participant without a role",
+            )
+            return
+        self.message_received.emit(message, sender)
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task

@@ -1,0 +1,164 @@
+"""The host app's live mirror of its show, built from LiveKit room events.
+
+The window reads only this. It keeps the audience in arrival order and the raised hands in the
+order they were raised, and says what changed row by row (napari's evented list, in small), so
+Qt models insert and remove single rows instead of resetting.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field, replace
+
+from hostdesk.show.events import Event
+from hostdesk.show.participants import Participant
+from hostdesk.show.roles import Role
+
+
+@dataclass(frozen=True)
+class Member:
+    """One participant as the window shows them."""
+
+    identity: str
+    name: str
+    role: Role | None
+    hand_raised_at: int | None = None
+    joined_at: int = 0
+    mic_muted: bool = True
+    has_video: bool = False
+    quality: str = "unknown"
+    invited_at: int | None = None
+
+    @classmethod
+    def of(cls, participant: Participant) -> Member:
+        return cls(
+            identity=participant.identity,
+            name=participant.display_name,
+            role=participant.role,
+            hand_raised_at=participant.hand_raised_at if participant.role is Role.VIEWER else None,
+            joined_at=participant.joined_at,
+        )
+
+
+@dataclass(frozen=True)
+class ChatLine:
+    sender_id: str
+    sender_name: str
+    text: str
+    timestamp: int
+    own: bool = False
+
+
+@dataclass
+class ShowMirror:
+    """Members by identity; `audience` (everyone but the local host) and `hands` are ordered."""
+
+    local_identity: str = ""
+    members: dict[str, Member] = field(default_factory=dict)
+    audience: list[str] = field(default_factory=list)
+    hands: list[str] = field(default_factory=list)
+    chat: list[ChatLine] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.member_added: Event[[int, Member]] = Event()  # index in audience
+        self.member_changed: Event[[int, Member]] = Event()
+        self.member_removed: Event[[int, Member]] = Event()
+        self.hand_added: Event[[int, Member]] = Event()  # index in hands
+        self.hand_removed: Event[[int, Member]] = Event()
+        self.stage_changed: Event[[]] = Event()
+        self.chat_added: Event[[ChatLine]] = Event()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def get(self, identity: str) -> Member | None:
+        return self.members.get(identity)
+
+    def role_of(self, identity: str) -> Role | None:
+        member = self.members.get(identity)
+        return member.role if member else None
+
+    @property
+    def guests(self) -> list[Member]:
+        return [m for m in self.members.values() if m.role is Role.GUEST]
+
+    @property
+    def viewers(self) -> list[Member]:
+        return [m for m in self.members.values() if m.role is Role.VIEWER]
+
+    def hand_queue(self) -> list[Member]:
+        return [self.members[i] for i in self.hands]
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        for identity in list(self.audience):
+            self.remove(identity)
+        self.members.clear()
+
+    def upsert(self, member: Member) -> None:
+        """Adds or updates a member, keeping the hand queue and stage in step."""
+        old = self.members.get(member.identity)
+        if old is not None and old.invited_at is not None and member.invited_at is None:
+            if member.role is Role.VIEWER:
+                member = replace(member, invited_at=old.invited_at)
+        self.members[member.identity] = member
+        if member.identity != self.local_identity:
+            if old is None:
+                self.audience.append(member.identity)
+                self.member_added.emit(len(self.audience) - 1, member)
+            elif old != member:
+                self.member_changed.emit(self.audience.index(member.identity), member)
+        self._sync_hand(old, member)
+        if (old.role if old else None) != member.role and Role.GUEST in (
+            member.role,
+            old.role if old else None,
+        ):
+            self.stage_changed.emit()
+
+    def update(self, identity: str, **changes: object) -> Member | None:
+        member = self.members.get(identity)
+        if member is None:
+            return None
+        changed = replace(member, **changes)  # type: ignore[arg-type]
+        self.upsert(changed)
+        return changed
+
+    def remove(self, identity: str) -> Member | None:
+        member = self.members.pop(identity, None)
+        if member is None:
+            return None
+        self._drop_hand(member)
+        if identity in self.audience:
+            index = self.audience.index(identity)
+            del self.audience[index]
+            self.member_removed.emit(index, member)
+        if member.role is Role.GUEST:
+            self.stage_changed.emit()
+        return member
+
+    def add_chat(self, line: ChatLine) -> None:
+        self.chat.append(line)
+        self.chat_added.emit(line)
+
+    # -- the hand queue -----------------------------------------------------------------------
+
+    def _hand_key(self, identity: str) -> tuple[int, str]:
+        return (self.members[identity].hand_raised_at or 0, identity)
+
+    def _sync_hand(self, old: Member | None, new: Member) -> None:
+        was = old.hand_raised_at if old else None
+        if was == new.hand_raised_at and (old is None or old.role == new.role):
+            return
+        if old is not None:
+            self._drop_hand(old)
+        if new.hand_raised_at and new.role is Role.VIEWER:
+            keys = [self._hand_key(i) for i in self.hands]
+            index = bisect.bisect(keys, self._hand_key(new.identity))
+            self.hands.insert(index, new.identity)
+            self.hand_added.emit(index, new)
+
+    def _drop_hand(self, member: Member) -> None:
+        if member.identity in self.hands:
+            index = self.hands.index(member.identity)
+            del self.hands[index]
+            self.hand_removed.emit(index, member)
