@@ -49,6 +49,7 @@ class RoomGateway(Protocol):
     async def send_data(
         self, room: str, message: DataMessage, destinations: list[str] | None = None
     ) -> None: ...
+    async def mute_microphone(self, room: str, identity: str, muted: bool) -> bool: ...
 
 
 class TokenMinter(Protocol):
@@ -277,6 +278,49 @@ class ShowService:
                 self._clock_ms(),
             ),
         )
+
+    async def mute_guest_microphone(
+        self, room: str, guest_identity: str, host_identity: str
+    ) -> None:
+        """The host silences the guest's microphone (the guest may unmute it again)."""
+        async with self._room_lock(room):
+            participants = await self.participants(room)
+            guest = stage.check_is_guest(
+                participants,
+                guest_identity,
+                acting_host=self._acting_host(room, participants, host_identity),
+                denial=stage.ONLY_HOST_DEMOTES,
+            )
+        if not await self.rooms.mute_microphone(room, guest.identity, True):
+            raise InvalidInput(f"{guest.identity} has no microphone on")
+
+    async def restore(
+        self, room: str, identity: str, role: Role | None, hand_raised_at: int | None
+    ) -> bool:
+        """Re-applies a guest role or a raised hand that LiveKit forgot (a restarted
+        livekit-server forgets its rooms), keeping the hand's original time so the queue's
+        order survives. Returns whether anything was re-applied."""
+        async with self._room_lock(room):
+            participants = await self._participants_or_none(room)
+            current = find(participants, identity)
+            if current is None:
+                return False
+            if role is Role.GUEST and current.role is Role.VIEWER:
+                if len(with_role(participants, Role.GUEST)) >= self.stage_size:
+                    return False
+                await self.rooms.update_participant(
+                    room,
+                    identity,
+                    metadata=Metadata(Role.GUEST, current.display_name),
+                    permissions=PERMISSIONS[Role.GUEST],
+                )
+                return True
+            if role is Role.VIEWER and hand_raised_at and current.hand_raised_at is None:
+                await self.rooms.update_participant(
+                    room, identity, attributes=hand_attributes(hand_raised_at)
+                )
+                return True
+        return False
 
     # -- hands --------------------------------------------------------------------------------
 

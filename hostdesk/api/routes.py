@@ -62,7 +62,7 @@ def _room_json(room: RoomSummary) -> dict[str, object]:
 
 @routes.get("/api/rooms", name="rooms")
 async def list_rooms(request: web.Request) -> web.Response:
-    _auth(request).require_api_key(request)
+    _auth(request).require_api_key(request, "Listing all rooms needs the API key")
     rooms = await _service(request).list_rooms()
     return web.json_response({"rooms": [_room_json(r) for r in rooms]})
 

@@ -119,6 +119,27 @@ class LiveKitRooms:
         )
         return _participant(info)
 
+    async def mute_microphone(self, room: str, identity: str, muted: bool) -> bool:
+        """Mutes a participant's published microphone; False when they publish none."""
+        info = await self._call(
+            self._api.room.get_participant(
+                api.RoomParticipantIdentity(room=room, identity=identity)
+            ),
+            not_found=PARTICIPANT_NOT_FOUND,
+        )
+        for track in info.tracks:
+            if track.source == api.TrackSource.MICROPHONE:
+                await self._call(
+                    self._api.room.mute_published_track(
+                        api.MuteRoomTrackRequest(
+                            room=room, identity=identity, track_sid=track.sid, muted=muted
+                        )
+                    ),
+                    not_found=PARTICIPANT_NOT_FOUND,
+                )
+                return True
+        return False
+
     async def send_data(
         self, room: str, message: DataMessage, destinations: list[str] | None = None
     ) -> None:
