@@ -18,3 +18,14 @@ from tests.api_fixtures import api, open_api, start_api
 from tests.livekit_fixtures import livekit_netns, livekit_server
 
 __all__ = ["api", "livekit_netns", "livekit_server", "open_api", "start_api"]
+
+
+# --- Qt: every test runs on a qasync loop, the loop the desktop app runs on ---------------------
+def pytest_asyncio_loop_factories(config: object, item: object) -> dict[str, object]:
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    def qt_loop() -> object:
+        return qasync.QEventLoop(QApplication.instance() or QApplication([]))
+
+    return {"qt": qt_loop}
