@@ -1,0 +1,109 @@
+"""`hostdesk serve`: starts its own LiveKit server by default, serves, and stops cleanly."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+from hostdesk.devserver import find_livekit_server, free_port
+
+
+def _start(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str, str]:
+    find_livekit_server()  # fails with how to install it, rather than a timeout below
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("LIVEKIT_")}
+    environment.update(env or {})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hostdesk", "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=environment,
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 30
+    seen = []
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        seen.append(line)
+        if line.startswith("HostDesk API listening on "):
+            return proc, line.split()[-1], "".join(seen)
+        if not line and proc.poll() is not None:
+            break
+    proc.kill()
+    raise AssertionError("hostdesk serve did not start:\n" + "".join(seen))
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def test_serve_starts_a_local_livekit_when_none_is_configured_and_stops_within_2_s() -> None:
+    port = free_port()
+    proc, url, _ = _start("--port", str(port), "--no-auth")
+    try:
+        assert url == f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(url + "/health", timeout=5) as response:
+            health = json.load(response)
+        assert health["status"] == "ok" and health["livekitReachable"] is True
+        livekit_children = _children(proc.pid)
+        assert livekit_children, "the local livekit-server should be a child process"
+    finally:
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(10)
+        elapsed = time.monotonic() - started
+    assert code == 0
+    assert elapsed < 2.0, f"shutdown took {elapsed:.2f} s"
+    for child in livekit_children:
+        assert not os.path.exists(f"/proc/{child}"), "livekit-server was left running"
+
+
+def test_ctrl_c_stops_serve() -> None:
+    proc, _url, _ = _start("--port", "0", "--no-auth")
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(10) == 0
+
+
+def test_a_generated_api_key_is_printed_and_required_for_host_joins() -> None:
+    proc, url, printed = _start("--port", "0")
+    try:
+        body = json.dumps({"roomName": "r", "participantName": "Jane", "role": "host"}).encode()
+        request = urllib.request.Request(url + "/api/rooms/join", data=body, method="POST")
+        try:
+            urllib.request.urlopen(request, timeout=5)
+            raise AssertionError("a host join without the key must be refused")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 401
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=10)
+    assert "Host API key (X-API-Key): " in printed
+
+
+def test_livekit_url_without_keys_is_a_clear_configuration_error() -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("LIVEKIT_")}
+    environment["LIVEKIT_URL"] = "ws://127.0.0.1:7880"
+    result = subprocess.run(
+        [sys.executable, "-m", "hostdesk", "serve"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "LIVEKIT_API_KEY" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_version_comes_from_the_package_metadata() -> None:
+    from importlib.metadata import version
+
+    result = subprocess.run(
+        [sys.executable, "-m", "hostdesk", "--version"], capture_output=True, text=True, timeout=30
+    )
+    assert result.stdout.strip() == f"hostdesk {version('hostdesk')}"
