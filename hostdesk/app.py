@@ -95,3 +95,48 @@ async def _serve(settings: Settings) -> int:
     finally:
         await backend.aclose()
     return 0
+
+
+def desktop(settings: Settings, go_live: tuple[str, str] | None = None) -> int:
+    """`hostdesk`: the window and the embedded API on one Qt loop."""
+    from hostdesk.ui.runner import run
+
+    return run(lambda closed: _desktop(settings, go_live, closed))
+
+
+async def _desktop(
+    settings: Settings, go_live: tuple[str, str] | None, closed: asyncio.Future[None]
+) -> int:
+    from hostdesk.host import HostControl
+    from hostdesk.livekit.session import HostSession
+    from hostdesk.show.mirror import ShowMirror
+    from hostdesk.ui.dialogs import GoLiveChoice
+    from hostdesk.ui.main_window import MainWindow
+    from hostdesk.ui.settings import PrefsStore
+
+    prefs = PrefsStore()
+    try:
+        backend = await start_backend(settings)
+    except (LiveKitServerMissing, OSError) as exc:
+        print(f"hostdesk: {exc}", file=sys.stderr)
+        return 1
+    mirror = ShowMirror()
+    session = HostSession(mirror)
+    control = HostControl(backend.service, session, mirror)
+    window = MainWindow(control, session, backend.api_url, prefs)
+    window.closed.connect(lambda: None if closed.done() else closed.set_result(None))
+    window.show()
+    print(f"HostDesk API listening on {backend.api_url}", flush=True)
+    if settings.auth and settings.api_key_generated:
+        print(f"Host API key (X-API-Key): {settings.api_key}", flush=True)
+    if go_live is not None:
+        stored = prefs.load()
+        window.go_live(GoLiveChoice(go_live[0], go_live[1], stored.camera, stored.microphone))
+    try:
+        await closed
+    finally:
+        window.close()
+        await window.bridge.aclose()
+        await control.leave()
+        await backend.aclose()
+    return 0

@@ -1,4 +1,4 @@
-"""The command line: `hostdesk serve` runs the API without a window."""
+"""The command line: `hostdesk` opens the window; `hostdesk serve` runs the API without one."""
 
 from __future__ import annotations
 
@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="hostdesk", description="HostDesk: the host's control room for LiveKit live shows."
     )
     parser.add_argument("--version", action="version", version=f"hostdesk {__version__}")
+    _server_options(parser)
+    parser.add_argument("--go-live", metavar="ROOM", help="go live in this show at launch")
+    parser.add_argument("--host-name", metavar="NAME", help="the host's display name (--go-live)")
     commands = parser.add_subparsers(dest="command")
     serve = commands.add_parser("serve", help="run the HTTP API and viewer page without a window")
     _server_options(serve)
@@ -64,9 +67,8 @@ def settings_from(args: argparse.Namespace, env: dict[str, str]) -> Settings:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
+    if args.command is None and args.go_live and not args.host_name:
+        parser.error("--go-live needs --host-name")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -76,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"hostdesk: {exc}", file=sys.stderr)
         return 2
-    from hostdesk.app import serve
+    if args.command == "serve":
+        from hostdesk.app import serve
 
-    return serve(settings)
+        return serve(settings)
+    from hostdesk.app import desktop
+
+    return desktop(settings, (args.go_live, args.host_name) if args.go_live else None)

@@ -75,9 +75,11 @@ class HostControl:
         self.failed: Event[[str]] = Event()
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._remembered: dict[str, Remembered] = {}
+        self._restoring_until: float | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         session.message_received.connect(self._on_message)
         session.participant_joined.connect(self._on_joined)
+        session.state_changed.connect(self._on_state)
         mirror.member_added.connect(self._remember_arrival)
         mirror.member_changed.connect(self._remember_change)
         mirror.member_removed.connect(self._on_member_removed)
@@ -217,15 +219,31 @@ class HostControl:
             name = member.name if member else sender
             self.mirror.add_chat(ChatLine(sender, name, message.message or "", message.timestamp))
 
+    # -- restoring what LiveKit forgot -------------------------------------------------------
+    #
+    # While the connection is down and until everyone remembered is back as they were (or
+    # REMEMBER_FOR has passed), what LiveKit reports is compared with what we remembered rather
+    # than taken as the truth: a restarted server hands back guests as viewers and hands down.
+
+    def _restoring(self) -> bool:
+        return self._restoring_until is not None and time.monotonic() < self._restoring_until
+
+    def _on_state(self, state: ConnectionState, _reason: str) -> None:
+        if state is ConnectionState.RECONNECTING and not self._restoring():
+            self._restoring_until = time.monotonic() + REMEMBER_FOR
+        elif state is ConnectionState.LIVE and self._restoring():
+            for identity in list(self.mirror.members):
+                self._on_joined(identity)
+
     def _remember_change(self, _index: int, member: Member) -> None:
-        if member.role in (Role.GUEST, Role.VIEWER):
+        if member.role in (Role.GUEST, Role.VIEWER) and not self._restoring():
             self._remembered[member.identity] = Remembered(
                 member.role, member.hand_raised_at, time.monotonic()
             )
 
     def _remember_arrival(self, index: int, member: Member) -> None:
         # Someone coming back keeps what we knew of them until `_on_joined` has compared it
-        # with what LiveKit says now (a restarted server forgets roles and hands).
+        # with what LiveKit says now.
         old = self._remembered.get(member.identity)
         if old is None or time.monotonic() - old.seen > REMEMBER_FOR:
             self._remember_change(index, member)
@@ -239,17 +257,32 @@ class HostControl:
                 old.role, old.hand_raised_at, time.monotonic()
             )
 
+    def _lost(self, old: Remembered, member: Member) -> bool:
+        lost_guest = old.role is Role.GUEST and member.role is Role.VIEWER
+        lost_hand = (
+            old.role is Role.VIEWER and bool(old.hand_raised_at) and not member.hand_raised_at
+        )
+        return lost_guest or lost_hand
+
     def _on_joined(self, identity: str) -> None:
         old = self._remembered.get(identity)
         member = self.mirror.get(identity)
         if old is None or member is None or time.monotonic() - old.seen > REMEMBER_FOR:
             return
-        lost_guest = old.role is Role.GUEST and member.role is Role.VIEWER
-        lost_hand = bool(old.hand_raised_at) and not member.hand_raised_at
-        if lost_guest or lost_hand:
+        if self._lost(old, member):
             self._spawn(self._restore(identity, old))
-        else:
+        elif not self._restoring():
             self._remember_change(0, member)
+        self._end_restoring_when_whole()
+
+    def _end_restoring_when_whole(self) -> None:
+        if not self._restoring():
+            return
+        for identity, old in self._remembered.items():
+            member = self.mirror.get(identity)
+            if member is None or self._lost(old, member):
+                return
+        self._restoring_until = None
 
     async def _restore(self, identity: str, old: Remembered) -> None:
         try:
@@ -259,6 +292,7 @@ class HostControl:
             return
         if done:
             log.info("restored %s of %s", old.role, identity)
+        self._end_restoring_when_whole()
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.ensure_future(coro)

@@ -125,6 +125,9 @@ class Bot:
             json.dumps(message), reliable=True, destination_identities=to or [], topic="hostdesk"
         )
 
+    async def send_raw(self, data: bytes) -> None:
+        await self.room.local_participant.publish_data(data, reliable=True, topic="hostdesk")
+
     async def close(self) -> None:
         if self._video_task is not None:
             self._video_task.cancel()

@@ -12,20 +12,69 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # start_api(auth=..., rate_limits=...): a running backend; api / open_api: the two auth modes
 from tests.api_fixtures import api, open_api, start_api
 
+# --- The host's window, offscreen, on the real server and API (tests/desk_fixtures.py) ---------
+from tests.desk_fixtures import desk
+
 # --- A real livekit-server (tests/livekit_fixtures.py, tests/netns.py) -------------------------
 # livekit_netns: the test run's own network namespace + veth (198.18.<n>.1 host, .2 namespace)
 # livekit_server: a started LocalLiveKitServer inside it; .credentials.url / api_key / api_secret
 from tests.livekit_fixtures import livekit_netns, livekit_server
 
-__all__ = ["api", "livekit_netns", "livekit_server", "open_api", "start_api"]
+__all__ = ["api", "desk", "livekit_netns", "livekit_server", "open_api", "start_api"]
 
 
 # --- Qt: every test runs on a qasync loop, the loop the desktop app runs on ---------------------
-def pytest_asyncio_loop_factories(config: object, item: object) -> dict[str, object]:
+def _qt_loop() -> object:
+    import asyncio
+
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    def qt_loop() -> object:
-        return qasync.QEventLoop(QApplication.instance() or QApplication([]))
+    class TestLoop(qasync.QEventLoop):  # type: ignore[misc]
+        """qasync's run_until_complete processes Qt events once more after the loop stopped.
+        The app runs the loop once, so that never matters there; pytest-asyncio runs it once
+        per test and fixture, and LiveKit callbacks run in that pass find no running loop and
+        kill the SDK's listener tasks ("bound to a different event loop"). Without that pass
+        they simply run on the next turn of the loop."""
 
-    return {"qt": qt_loop}
+        def run_until_complete(self, future: object) -> object:
+            if self.is_running():
+                raise RuntimeError("Event loop already running")
+            task = asyncio.ensure_future(future, loop=self)
+
+            def stop(_done: object) -> None:
+                self.stop()
+
+            task.add_done_callback(stop)
+            try:
+                self.run_forever()
+            finally:
+                task.remove_done_callback(stop)
+            if not task.done():
+                raise RuntimeError("Event loop stopped before Future completed.")
+            return task.result()
+
+    app = QApplication.instance() or QApplication([])
+    app.setQuitOnLastWindowClosed(False)  # closing a test's window must not stop the loop
+    return TestLoop(app)
+
+
+# One factory object for every test, so that the session-scoped loop is shared by all of them
+# (a new function per test would make pytest-asyncio start a new session loop per test).
+_LOOP_FACTORIES = {"qt": _qt_loop}
+
+
+def pytest_asyncio_loop_factories(config: object, item: object) -> dict[str, object]:
+    return _LOOP_FACTORIES
+
+
+def _no_bare_event_processing() -> None:
+    """pytest-qt calls processEvents() around each test, outside the asyncio loop; under qasync
+    that runs LiveKit's queued callbacks with no running loop and kills the SDK's tasks. Every
+    Qt event is processed by the qasync loop while tests and fixtures run, so none is lost."""
+    import pytestqt.plugin
+
+    pytestqt.plugin._process_events = lambda: None  # type: ignore[attr-defined]
+
+
+_no_bare_event_processing()

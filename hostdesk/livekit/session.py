@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from typing import Any
 
@@ -126,6 +126,9 @@ class HostSession:
             raise
         self._room = room
         self.mirror.local_identity = room.local_participant.identity
+        for identity in list(self.mirror.audience):  # gone while we were away
+            if identity not in room.remote_participants:
+                self.mirror.remove(identity)
         for participant in room.remote_participants.values():
             self._on_participant(participant)
         await self._publish()
@@ -206,6 +209,15 @@ class HostSession:
         if self._audio is not None and "microphone" not in published:
             options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
             await room.local_participant.publish_track(self._audio.track, options)
+
+    def open_media(
+        self, width: int, height: int
+    ) -> tuple[Callable[[int, int, bytes], None], Callable[[bytes], None]]:
+        """Creates the host's camera and microphone tracks (published now or on connect) and
+        returns where to push RGBA frames and 10 ms PCM chunks."""
+        video, audio = VideoOut(width, height), AudioOut()
+        self.use_media(video, audio)
+        return video.push_rgba, audio.push_pcm
 
     async def set_track_enabled(self, name: str, enabled: bool) -> None:
         """Mutes or unmutes the host's own `camera` or `microphone` track."""

@@ -91,16 +91,30 @@ class ShowMirror:
     # -- writing ------------------------------------------------------------------------------
 
     def clear(self) -> None:
-        for identity in list(self.audience):
+        # Through `remove`, members outside the audience (the local host) included, so that no
+        # identity is left in `hands` without its member.
+        for identity in list(self.members):
             self.remove(identity)
-        self.members.clear()
 
     def upsert(self, member: Member) -> None:
-        """Adds or updates a member, keeping the hand queue and stage in step."""
+        """Adds or updates a member from what LiveKit says, keeping the hand queue and stage in
+        step. LiveKit knows nothing of invitations: a viewer keeps a pending one."""
         old = self.members.get(member.identity)
         if old is not None and old.invited_at is not None and member.invited_at is None:
             if member.role is Role.VIEWER:
                 member = replace(member, invited_at=old.invited_at)
+        self._put(old, member)
+
+    def update(self, identity: str, **changes: object) -> Member | None:
+        """Changes some fields and keeps the others; `invited_at=None` withdraws an invitation."""
+        member = self.members.get(identity)
+        if member is None:
+            return None
+        changed = replace(member, **changes)  # type: ignore[arg-type]
+        self._put(member, changed)
+        return changed
+
+    def _put(self, old: Member | None, member: Member) -> None:
         self.members[member.identity] = member
         if member.identity != self.local_identity:
             if old is None:
@@ -114,14 +128,6 @@ class ShowMirror:
             old.role if old else None,
         ):
             self.stage_changed.emit()
-
-    def update(self, identity: str, **changes: object) -> Member | None:
-        member = self.members.get(identity)
-        if member is None:
-            return None
-        changed = replace(member, **changes)  # type: ignore[arg-type]
-        self.upsert(changed)
-        return changed
 
     def remove(self, identity: str) -> Member | None:
         member = self.members.pop(identity, None)

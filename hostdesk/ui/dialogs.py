@@ -1,0 +1,327 @@
+"""The host window's dialogs: Settings, Go Live, and the confirmation asked before what cannot be
+undone (ending a show, removing someone).
+
+Open them with `open()` and act on `accepted` or `finished`: `exec()` would run a nested event
+loop inside the qasync one (see STACK-NOTES). They lay out and forward; what is valid is decided
+in hostdesk.ui.settings and hostdesk.show.validation, and what happens next by the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hostdesk.show.errors import InvalidInput
+from hostdesk.show.validation import check_name
+from hostdesk.ui.media import Device, audio_inputs, video_inputs
+from hostdesk.ui.settings import TEST_PATTERN, TONE, DesktopPrefs, prefs_problem
+
+TEST_PATTERN_LABEL = "Test pattern"
+TONE_LABEL = "Tone"
+RESTART_NOTE = "Changes to LiveKit and the API take effect after a restart."
+SECRET_KEPT = "unchanged"
+SECRET_NONE = "not set"
+#: Readable on light and dark palettes alike.
+_PROBLEM_STYLE = "color: #c62828;"
+
+
+class DevicePicker(QComboBox):
+    """A camera or microphone: the built-in stand-in first, then the connected devices.
+
+    `selected` "" (or a device not connected, unless `keep_missing`) picks the first connected
+    device, or the stand-in when there is none. With `keep_missing`, a stored device that is
+    unplugged right now stays listed, so opening Settings does not silently replace it.
+    """
+
+    def __init__(
+        self,
+        builtin: Device,
+        devices: Sequence[Device],
+        selected: str,
+        *,
+        keep_missing: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        # a long device name must not stretch the whole dialog
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(24)
+        for device in (builtin, *devices):
+            self.addItem(device.description, device.id)
+        index = self.findData(selected) if selected else -1
+        if index < 0 and selected and keep_missing:
+            self.addItem(f"{selected} (not connected)", selected)
+            index = self.count() - 1
+        if index < 0:
+            index = 1 if devices else 0
+        self.setCurrentIndex(index)
+
+    def device_id(self) -> str:
+        return str(self.currentData())
+
+
+def _problem_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("problem")
+    label.setWordWrap(True)
+    label.setStyleSheet(_PROBLEM_STYLE)
+    # room for a line from the start, so the buttons do not jump when a message appears
+    label.setMinimumHeight(label.fontMetrics().height())
+    return label
+
+
+def _form() -> QFormLayout:
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
+def _align_labels(forms: Sequence[QFormLayout]) -> None:
+    # Forms in separate group boxes size their label columns apart; one width lines them up.
+    labels = [
+        label
+        for form in forms
+        for row in range(form.rowCount())
+        if (item := form.itemAt(row, QFormLayout.ItemRole.LabelRole)) is not None
+        and (label := item.widget()) is not None
+    ]
+    width = max((label.sizeHint().width() for label in labels), default=0)
+    for label in labels:
+        label.setMinimumWidth(width)
+
+
+class SettingsDialog(QDialog):
+    """Edits the DesktopPrefs; `prefs()` holds the edited values once accepted."""
+
+    def __init__(
+        self,
+        prefs: DesktopPrefs,
+        parent: QWidget | None = None,
+        *,
+        cameras: Sequence[Device] | None = None,
+        microphones: Sequence[Device] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(520)
+        self._prefs = prefs
+        self._stored_secret = prefs.livekit_api_secret
+
+        self.url_edit = QLineEdit(prefs.livekit_url)
+        self.url_edit.setPlaceholderText("empty: start a local server on this computer")
+        self.key_edit = QLineEdit(prefs.livekit_api_key)
+        self.secret_edit = QLineEdit()
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.clear_secret_button = QPushButton("Clear")
+        self.clear_secret_button.setToolTip("Remove the stored API secret")
+        self.host_edit = QLineEdit(prefs.api_host)
+        self.port_spin = QSpinBox()
+        self.port_spin.setRange(0, 65535)
+        self.port_spin.setSpecialValueText("any free port")
+        self.port_spin.setValue(prefs.api_port)
+        self.port_spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.auth_check = QCheckBox("Require credentials (recommended)")
+        self.auth_check.setChecked(prefs.auth)
+        self.camera_picker = DevicePicker(
+            Device(TEST_PATTERN, TEST_PATTERN_LABEL),
+            video_inputs() if cameras is None else cameras,
+            prefs.camera,
+            keep_missing=True,
+        )
+        self.microphone_picker = DevicePicker(
+            Device(TONE, TONE_LABEL),
+            audio_inputs() if microphones is None else microphones,
+            prefs.microphone,
+            keep_missing=True,
+        )
+        self.problem_label = _problem_label()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self._lay_out()
+        self._show_secret_state()
+
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.clear_secret_button.clicked.connect(self._clear_secret)
+        for edit in (self.url_edit, self.key_edit, self.secret_edit, self.host_edit):
+            edit.textChanged.connect(self._revalidate)
+        self._revalidate()
+
+    def prefs(self) -> DesktopPrefs:
+        """The edited preferences; an empty secret field keeps the stored secret."""
+        return replace(
+            self._prefs,
+            livekit_url=self.url_edit.text().strip(),
+            livekit_api_key=self.key_edit.text().strip(),
+            livekit_api_secret=self.secret_edit.text().strip() or self._stored_secret,
+            api_host=self.host_edit.text().strip(),
+            api_port=self.port_spin.value(),
+            auth=self.auth_check.isChecked(),
+            camera=self.camera_picker.device_id(),
+            microphone=self.microphone_picker.device_id(),
+        )
+
+    def _lay_out(self) -> None:
+        livekit = _form()
+        livekit.addRow("URL:", self.url_edit)
+        livekit.addRow("API key:", self.key_edit)
+        secret_row = QHBoxLayout()
+        secret_row.addWidget(self.secret_edit, 1)
+        secret_row.addWidget(self.clear_secret_button)
+        livekit.addRow("API secret:", secret_row)
+        livekit_box = QGroupBox("LiveKit server")
+        livekit_box.setLayout(livekit)
+
+        api = _form()
+        api.addRow("Address:", self.host_edit)
+        api.addRow("Port:", self.port_spin)
+        api.addRow("", self.auth_check)
+        api_box = QGroupBox("Host API")
+        api_box.setLayout(api)
+
+        media = _form()
+        media.addRow("Camera:", self.camera_picker)
+        media.addRow("Microphone:", self.microphone_picker)
+        media_box = QGroupBox("Going live")
+        media_box.setLayout(media)
+        _align_labels((livekit, api, media))
+
+        note = QLabel(RESTART_NOTE)
+        note.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        for widget in (livekit_box, api_box, media_box, note, self.problem_label, self.buttons):
+            layout.addWidget(widget)
+
+    def _clear_secret(self) -> None:
+        self._stored_secret = ""
+        self.secret_edit.clear()
+        self._show_secret_state()
+        self._revalidate()
+
+    def _show_secret_state(self) -> None:
+        stored = bool(self._stored_secret)
+        self.secret_edit.setPlaceholderText(SECRET_KEPT if stored else SECRET_NONE)
+        self.clear_secret_button.setEnabled(stored)
+
+    def _revalidate(self) -> None:
+        problem = prefs_problem(self.prefs())
+        self.problem_label.setText(problem or "")
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(problem is None)
+
+
+@dataclass(frozen=True)
+class GoLiveChoice:
+    room: str
+    host_name: str
+    camera: str
+    microphone: str
+
+
+class GoLiveDialog(QDialog):
+    """Names the show and the host and picks the camera and microphone; see `choice()`."""
+
+    def __init__(
+        self,
+        prefs: DesktopPrefs,
+        parent: QWidget | None = None,
+        *,
+        cameras: Sequence[Device] | None = None,
+        microphones: Sequence[Device] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Go live")
+        self.setMinimumWidth(440)
+
+        self.room_edit = QLineEdit(prefs.room)
+        self.room_edit.setPlaceholderText("what viewers see, e.g. Friday Night Live")
+        self.name_edit = QLineEdit(prefs.host_name)
+        self.name_edit.setPlaceholderText("how guests and viewers see you")
+        self.camera_picker = DevicePicker(
+            Device(TEST_PATTERN, TEST_PATTERN_LABEL),
+            video_inputs() if cameras is None else cameras,
+            prefs.camera,
+        )
+        self.microphone_picker = DevicePicker(
+            Device(TONE, TONE_LABEL),
+            audio_inputs() if microphones is None else microphones,
+            prefs.microphone,
+        )
+        self.problem_label = _problem_label()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Go live")
+
+        form = _form()
+        form.addRow("Show name:", self.room_edit)
+        form.addRow("Your name:", self.name_edit)
+        form.addRow("Camera:", self.camera_picker)
+        form.addRow("Microphone:", self.microphone_picker)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addSpacing(layout.spacing())
+        layout.addWidget(self.problem_label)
+        layout.addWidget(self.buttons)
+
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.room_edit.textChanged.connect(self._revalidate)
+        self.name_edit.textChanged.connect(self._revalidate)
+        self._revalidate()
+
+    def choice(self) -> GoLiveChoice:
+        return GoLiveChoice(
+            room=self.room_edit.text().strip(),
+            host_name=self.name_edit.text().strip(),
+            camera=self.camera_picker.device_id(),
+            microphone=self.microphone_picker.device_id(),
+        )
+
+    def _revalidate(self) -> None:
+        choice = self.choice()
+        try:
+            check_name("Show name", choice.room)
+            check_name("Your name", choice.host_name)
+        except InvalidInput as exc:
+            problem: str | None = exc.message
+        else:
+            problem = None
+        self.problem_label.setText(problem or "")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(problem is None)
+
+
+def confirm(parent: QWidget | None, title: str, text: str, ok_text: str) -> QMessageBox:
+    """A confirmation that does not block: connect `accepted` (or `finished`), then `open()`.
+
+    Cancel is the default button, so a stray Enter does not end a show or remove someone. The
+    box deletes itself once answered.
+    """
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent
+    )
+    box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    box.finished.connect(box.deleteLater)
+    return box

@@ -1,0 +1,208 @@
+"""The desktop app's preferences: what the host set in the Settings and Go Live dialogs, kept
+between runs, and how they combine with the command line and the environment.
+
+The LiveKit API secret is stored in QSettings with the other preferences, in clear: there is no
+keyring to rely on here, and the app needs the secret itself at every start to mint tokens. What
+protects it is where it is kept and where it is never put: where the settings are a plain file
+(Linux, or an INI file anywhere) it is made readable by its owner only after each save; the secret
+is never logged, `repr` shows it as `'***'`, and the Settings dialog never puts it into a field
+(an empty field keeps it). A host who wants nothing on disk leaves the preference empty and sets
+LIVEKIT_API_SECRET instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+from dataclasses import dataclass, fields, replace
+
+from PySide6.QtCore import QSettings
+
+from hostdesk.config import ConfigError, LiveKitSettings, Settings
+
+log = logging.getLogger("hostdesk.ui")
+
+#: The camera id that picks the built-in test pattern.
+TEST_PATTERN = "test-pattern"
+#: The microphone id that picks the built-in tone.
+TONE = "tone"
+
+#: The command-line options `apply_prefs` lets win over stored preferences.
+CLI_NAMES = frozenset({"host", "port", "auth", "livekit"})
+
+_URL_SCHEMES = ("ws://", "wss://", "http://", "https://")
+_PORTS = range(0, 65536)
+
+
+@dataclass(frozen=True)
+class DesktopPrefs:
+    #: empty: start a local LiveKit server (dev mode)
+    livekit_url: str = ""
+    livekit_api_key: str = ""
+    #: never logged, never shown in clear
+    livekit_api_secret: str = ""
+    api_host: str = "127.0.0.1"
+    #: 0: any free port
+    api_port: int = 3001
+    auth: bool = True
+    #: device id; "" = first camera, TEST_PATTERN = the built-in pattern
+    camera: str = ""
+    #: device id; "" = first microphone, TONE = the built-in tone
+    microphone: str = ""
+    #: the last show's name
+    room: str = ""
+    #: the host's last display name
+    host_name: str = ""
+
+    def __repr__(self) -> str:
+        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+        if self.livekit_api_secret:
+            shown["livekit_api_secret"] = "***"
+        return f"DesktopPrefs({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
+
+
+def livekit_problem(prefs: DesktopPrefs) -> str | None:
+    """Why these LiveKit preferences cannot work, as a sentence for the host; None if they can."""
+    url = prefs.livekit_url.strip()
+    if not url:
+        return None
+    scheme = next((s for s in _URL_SCHEMES if url.lower().startswith(s)), None)
+    if scheme is None:
+        return "The LiveKit URL must start with ws://, wss://, http:// or https://"
+    if not url[len(scheme) :].strip("/"):
+        return "The LiveKit URL has no server address after " + scheme
+    if not prefs.livekit_api_key.strip():
+        return "A LiveKit URL needs its API key"
+    if not prefs.livekit_api_secret.strip():
+        return "A LiveKit URL needs its API secret"
+    return None
+
+
+def prefs_problem(prefs: DesktopPrefs) -> str | None:
+    """Why these preferences cannot be saved, as a sentence for the host; None if they can."""
+    if not prefs.api_host.strip():
+        return "The API host must not be empty (127.0.0.1: this computer only)"
+    if prefs.api_port not in _PORTS:
+        return "The API port must be between 0 and 65535"
+    return livekit_problem(prefs)
+
+
+class PrefsStore:
+    """Reads and writes DesktopPrefs in QSettings (the platform's usual place by default)."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings if settings is not None else QSettings("HostDesk", "HostDesk")
+
+    def load(self) -> DesktopPrefs:
+        """The stored preferences; a value missing or unreadable falls back to its default."""
+        default = DesktopPrefs()
+        return DesktopPrefs(
+            livekit_url=self._str("livekit/url", default.livekit_url),
+            livekit_api_key=self._str("livekit/api_key", default.livekit_api_key),
+            livekit_api_secret=self._str("livekit/api_secret", default.livekit_api_secret),
+            api_host=self._str("api/host", default.api_host) or default.api_host,
+            api_port=self._port("api/port", default.api_port),
+            auth=self._bool("api/auth", default.auth),
+            camera=self._str("media/camera", default.camera),
+            microphone=self._str("media/microphone", default.microphone),
+            room=self._str("show/room", default.room),
+            host_name=self._str("show/host_name", default.host_name),
+        )
+
+    def save(self, prefs: DesktopPrefs) -> None:
+        """Writes every preference; raises OSError with a readable message if they were not."""
+        values: dict[str, str | int | bool] = {
+            "livekit/url": prefs.livekit_url,
+            "livekit/api_key": prefs.livekit_api_key,
+            "livekit/api_secret": prefs.livekit_api_secret,
+            "api/host": prefs.api_host,
+            "api/port": prefs.api_port,
+            "api/auth": prefs.auth,
+            "media/camera": prefs.camera,
+            "media/microphone": prefs.microphone,
+            "show/room": prefs.room,
+            "show/host_name": prefs.host_name,
+        }
+        for key, value in values.items():
+            self._settings.setValue(key, value)
+        self._settings.sync()
+        if self._settings.status() != QSettings.Status.NoError:
+            raise OSError(f"The settings could not be saved to {self._settings.fileName()}")
+        self._restrict_to_owner()
+
+    def _restrict_to_owner(self) -> None:
+        # The file holds the LiveKit secret. On Windows fileName() names a registry key, not a
+        # file, and the registry keeps it under the user's own hive.
+        path = self._settings.fileName()
+        if os.name == "posix" and os.path.isfile(path):
+            os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+
+    def _raw(self, key: str) -> object:
+        return self._settings.value(key)
+
+    def _garbled(self, key: str) -> None:
+        # the key only: the value may be the secret
+        log.warning("stored preference %s is unreadable; using its default", key)
+
+    def _str(self, key: str, default: str) -> str:
+        value = self._raw(key)
+        if value is None:
+            return default
+        if isinstance(value, str):
+            return value
+        self._garbled(key)
+        return default
+
+    def _port(self, key: str, default: int) -> int:
+        value = self._raw(key)
+        if value is None:
+            return default
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool) and value in _PORTS:
+            return value
+        self._garbled(key)
+        return default
+
+    def _bool(self, key: str, default: bool) -> bool:
+        value = self._raw(key)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        self._garbled(key)
+        return default
+
+
+def apply_prefs(settings: Settings, prefs: DesktopPrefs, *, cli_overrides: set[str]) -> Settings:
+    """The settings to run with: the command line wins over the environment, which wins over the
+    stored preferences.
+
+    `cli_overrides` names the options given on the command line (see CLI_NAMES); "livekit" means
+    --dev or another LiveKit option, so `settings.livekit` stays as it is. A LiveKit server from
+    the environment (LIVEKIT_*, already in `settings.livekit`) also beats the stored one. Raises
+    ConfigError when the stored LiveKit URL would be used but lacks its key or secret.
+    """
+    unknown = cli_overrides - CLI_NAMES
+    if unknown:
+        raise ValueError(f"unknown command-line names: {', '.join(sorted(unknown))}")
+    livekit = settings.livekit
+    if "livekit" not in cli_overrides and livekit is None and prefs.livekit_url.strip():
+        problem = livekit_problem(prefs)
+        if problem is not None:
+            raise ConfigError(f"{problem}: fix it in Settings, or clear the URL for a local server")
+        livekit = LiveKitSettings(
+            prefs.livekit_url.strip(),
+            prefs.livekit_api_key.strip(),
+            prefs.livekit_api_secret.strip(),
+        )
+    return replace(
+        settings,
+        api_host=settings.api_host if "host" in cli_overrides else prefs.api_host,
+        api_port=settings.api_port if "port" in cli_overrides else prefs.api_port,
+        auth=settings.auth if "auth" in cli_overrides else prefs.auth,
+        livekit=livekit,
+    )

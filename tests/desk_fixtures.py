@@ -1,0 +1,97 @@
+"""The host's desktop app, offscreen, on the test run's real livekit-server and real API."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest_asyncio
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from hostdesk.host import HostControl
+from hostdesk.livekit.session import HostSession
+from hostdesk.show.connection import ConnectionState
+from hostdesk.show.mirror import ShowMirror
+from hostdesk.ui.dialogs import GoLiveChoice
+from hostdesk.ui.main_window import MainWindow
+from hostdesk.ui.settings import TEST_PATTERN, TONE, PrefsStore
+from tests.api_fixtures import RunningApi, StartApi, new_room
+
+
+async def eventually(
+    condition: Callable[[], Any],
+    timeout: float = 10.0,
+    what: str = "",
+    state: Callable[[], str] | None = None,
+) -> Any:
+    """Awaits `condition()` becoming truthy while the Qt loop keeps running; `state()` says
+    what there was instead when it times out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            seen = f"; instead: {state()}" if state else ""
+            waited = what or condition
+            raise AssertionError(f"timed out after {timeout} s waiting for {waited}{seen}")
+        await asyncio.sleep(0.02)
+
+
+@dataclass
+class Desk:
+    api: RunningApi
+    window: MainWindow
+    control: HostControl
+    session: HostSession
+    mirror: ShowMirror
+    room: str = ""
+
+    async def go_live(self, host_name: str = "Jane Host") -> None:
+        self.room = new_room()
+        self.window.go_live(GoLiveChoice(self.room, host_name, TEST_PATTERN, TONE))
+        await eventually(lambda: self.session.state is ConnectionState.LIVE, 15, "going live")
+
+    def hand_names(self) -> list[str]:
+        return [m.name for m in self.mirror.hand_queue()]
+
+    def queue_rows(self) -> list[str]:
+        model = self.window.hands_model
+        return [str(model.index(r, 0).data()) for r in range(model.rowCount())]
+
+    async def accept_confirmation(self) -> None:
+        box = await eventually(
+            lambda: next(
+                (
+                    w
+                    for w in QApplication.topLevelWidgets()
+                    if isinstance(w, QMessageBox) and w.isVisible()
+                ),
+                None,
+            ),
+            5,
+            "a confirmation",
+        )
+        box.accept()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def desk(start_api: StartApi, tmp_path: Path) -> AsyncIterator[Desk]:
+    api = await start_api(auth=True)
+    mirror = ShowMirror()
+    session = HostSession(mirror)
+    control = HostControl(api.backend.service, session, mirror)
+    store = PrefsStore(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(control, session, api.url, store)
+    window.show()
+    try:
+        yield Desk(api, window, control, session, mirror)
+    finally:
+        window.close()
+        await window.bridge.aclose()
+        await control.leave()

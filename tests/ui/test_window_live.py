@@ -1,0 +1,252 @@
+"""The host's window running a real show: bots in a real LiveKit room, the window offscreen."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from hostdesk.show.roles import Role
+from tests.bots import Bot
+from tests.desk_fixtures import Desk, eventually
+
+ORANGE = (230, 120, 20)
+
+
+async def _viewer(desk: Desk, name: str) -> Bot:
+    bot = await desk.api.joined_bot(desk.room, name)
+    await eventually(lambda: desk.mirror.get(bot.identity), 10, f"{name} in the audience")
+    await bot.wait_for(lambda: bot.remote(desk.control.identity))
+    return bot
+
+
+async def _raise(desk: Desk, bot: Bot, raised: bool = True) -> None:
+    reply = await desk.api.request(
+        "POST",
+        f"/api/rooms/{desk.room}/hand-raise",
+        {"participantIdentity": bot.identity, "raised": raised},
+        token=bot.token,
+    )
+    assert reply.status == 200, reply.body
+
+
+def _select_hand(desk: Desk, row: int) -> None:
+    view = desk.window.hands.view
+    view.setCurrentIndex(view.model().index(row, 0))
+
+
+async def _on_stage(desk: Desk, bot: Bot) -> None:
+    """Invites `bot` from the hands panel; the bot accepts and publishes its camera."""
+    _select_hand(desk, 0)
+    desk.window.hands.invite_button.click()
+    invite = await bot.wait_message("guest_invite")
+    assert invite["targetParticipantId"] == bot.identity
+    assert invite["senderId"] == desk.control.identity
+    await bot.send(
+        {
+            "type": "guest_invite_response",
+            "senderId": bot.identity,
+            "senderName": "x",
+            "timestamp": int(time.time() * 1000),
+            "accepted": True,
+        },
+        to=[desk.control.identity],
+    )
+    await bot.wait_for(lambda: bot.room.local_participant.permissions.can_publish)
+    await bot.publish_colour(ORANGE)
+
+
+def _centre(desk: Desk) -> tuple[int, int, int]:
+    view = desk.window.stage.guest_view
+    image = view.grab().toImage()
+    colour = image.pixelColor(image.width() // 2, image.height() // 2)
+    return colour.red(), colour.green(), colour.blue()
+
+
+def _close_to(actual: tuple[int, int, int], expected: tuple[int, int, int]) -> bool:
+    return all(abs(a - e) < 35 for a, e in zip(actual, expected, strict=True))
+
+
+async def test_raised_hands_appear_in_order_and_leave_when_lowered(desk: Desk) -> None:
+    await desk.go_live()
+    first = await _viewer(desk, "Sam First")
+    second = await _viewer(desk, "Ola Second")
+
+    started = time.monotonic()
+    await _raise(desk, first)
+    await eventually(lambda: desk.hand_names() == ["Sam First"], 1.0, "the first hand")
+    assert time.monotonic() - started < 1.0
+    assert desk.queue_rows()[0].startswith("1. Sam First")
+
+    await _raise(desk, second)
+    await eventually(lambda: desk.hand_names() == ["Sam First", "Ola Second"], 1.0, "two hands")
+
+    await _raise(desk, first, raised=False)
+    await eventually(lambda: desk.hand_names() == ["Ola Second"], 1.0, "the hand lowered")
+    assert desk.window.hands_model.rowCount() == 1
+
+
+async def test_invited_viewer_comes_on_stage_and_their_video_is_painted(desk: Desk) -> None:
+    await desk.go_live()
+    bot = await _viewer(desk, "Gus Guest")
+    await _raise(desk, bot)
+    await eventually(lambda: desk.hand_names() == ["Gus Guest"], 3, "the hand")
+
+    await _on_stage(desk, bot)
+    await eventually(lambda: desk.mirror.role_of(bot.identity) is Role.GUEST, 10, "promotion")
+    await eventually(lambda: _close_to(_centre(desk), ORANGE), 15, "orange guest video")
+    assert desk.window.stage.guest_view.name == "Gus Guest"
+    assert desk.hand_names() == []  # promotion lowered the hand
+
+
+async def test_demote_clears_the_tile_and_unpublishes_and_remove_disconnects(desk: Desk) -> None:
+    await desk.go_live()
+    bot = await _viewer(desk, "Dee Demoted")
+    await _raise(desk, bot)
+    await eventually(lambda: desk.hand_names(), 3, "the hand")
+    await _on_stage(desk, bot)
+    await eventually(lambda: desk.window.stage.guest_view.has_video, 15, "guest video")
+
+    desk.window.stage.demote_button.click()
+    await eventually(lambda: desk.mirror.role_of(bot.identity) is Role.VIEWER, 10, "demotion")
+    await eventually(lambda: not desk.window.stage.guest_view.has_video, 10, "the tile cleared")
+    await eventually(  # LiveKit unpublished the track: the host no longer receives it
+        lambda: not desk.mirror.get(bot.identity).has_video, 10, "the track unpublished"
+    )
+
+    desk.window.ask_remove(bot.identity)
+    await desk.accept_confirmation()
+    await asyncio.wait_for(bot.disconnected.wait(), 10)
+    await eventually(lambda: desk.mirror.get(bot.identity) is None, 10, "removal")
+
+
+async def test_chat_goes_both_ways_and_a_forged_promotion_changes_nothing(desk: Desk) -> None:
+    await desk.go_live()
+    bot = await _viewer(desk, "Cat Chatter")
+
+    desk.window.chat.input.setText("<b>welcome</b>")
+    desk.window.chat.send_button.click()
+    received = await bot.wait_message("chat_message")
+    assert received["message"] == "<b>welcome</b>"
+    assert received["senderId"] == desk.control.identity
+
+    now = int(time.time() * 1000)
+    await bot.send(
+        {
+            "type": "chat_message",
+            "senderId": "someone-else",
+            "senderName": "Mallory",
+            "timestamp": now,
+            "message": "hello host",
+        }
+    )
+    await eventually(lambda: any(line.text == "hello host" for line in desk.mirror.chat), 5)
+    line = next(line for line in desk.mirror.chat if line.text == "hello host")
+    assert (
+        line.sender_id == bot.identity and line.sender_name == "Cat Chatter"
+    )  # stamped, not forged
+
+    await bot.send(
+        {
+            "type": "guest_promoted",
+            "senderId": desk.control.identity,
+            "senderName": "Jane Host",
+            "timestamp": now,
+            "targetParticipantId": bot.identity,
+            "targetParticipantName": "Cat",
+        }
+    )
+    await bot.send_raw(b"\xff not json")
+    await asyncio.sleep(1.0)
+    assert desk.mirror.role_of(bot.identity) is Role.VIEWER
+    assert desk.mirror.guests == []
+    assert desk.window.stage.guest_view.name == ""
+
+
+async def test_a_restarted_livekit_server_gives_back_the_same_guest_and_hands(
+    desk: Desk, livekit_server: object
+) -> None:
+    await desk.go_live()
+    guest = await _viewer(desk, "Gia Guest")
+    first = await _viewer(desk, "Hal First")
+    second = await _viewer(desk, "Ivy Second")
+    await _raise(desk, guest)
+    await eventually(lambda: desk.hand_names() == ["Gia Guest"], 3)
+    await _on_stage(desk, guest)
+    await eventually(lambda: desk.mirror.role_of(guest.identity) is Role.GUEST, 10)
+    await _raise(desk, first)
+    await eventually(lambda: desk.hand_names() == ["Hal First"], 3)
+    await _raise(desk, second)
+    await eventually(lambda: desk.hand_names() == ["Hal First", "Ivy Second"], 3)
+
+    states: list[str] = []
+    desk.session.state_changed.connect(lambda state, _reason: states.append(state.value))
+    await livekit_server.restart()  # type: ignore[attr-defined]
+    await eventually(lambda: "reconnecting" in states, 10, "the reconnecting state")
+    assert desk.window.banner.isVisible() and "Reconnecting" in desk.window.banner.text()
+
+    # Viewers' pages rejoin with the tokens they hold, as the viewer page does.
+    for bot in (guest, first, second):
+        await asyncio.wait_for(bot.disconnected.wait(), 10)
+    rejoined = [
+        await desk.api.bot({"identity": b.identity, "token": b.token, "wsUrl": b.url})
+        for b in (guest, first, second)
+    ]
+    await eventually(lambda: desk.session.state.value == "live", 20, "live again")
+    await eventually(
+        lambda: (
+            desk.mirror.role_of(guest.identity) is Role.GUEST
+            and desk.hand_names() == ["Hal First", "Ivy Second"]
+        ),
+        20,
+        "the guest and the hands restored",
+        lambda: (
+            f"roles {[(m.name, m.role) for m in desk.mirror.members.values()]}, "
+            f"hands {desk.hand_names()}"
+        ),
+    )
+    await rejoined[0].wait_for(lambda: rejoined[0].room.local_participant.permissions.can_publish)
+    assert not desk.window.banner.isVisible()
+
+
+def test_pyside_signals_do_not_leak_references_to_true_and_none() -> None:
+    """PySide6 6.12 dropped a reference to True/None per emit (STACK-NOTES); pin it."""
+
+    class Emitter(QObject):
+        fired = Signal(bool)
+
+    emitter = Emitter()
+    seen: list[bool] = []
+    emitter.fired.connect(seen.append)
+    before = (sys.getrefcount(True), sys.getrefcount(None))
+    for _ in range(10_000):
+        emitter.fired.emit(True)
+    seen.clear()
+    after = (sys.getrefcount(True), sys.getrefcount(None))
+    assert abs(after[0] - before[0]) < 100 and abs(after[1] - before[1]) < 100
+
+
+async def test_screenshot_of_a_live_show(desk: Desk) -> None:
+    """Writes docs/screenshots/host-live.png: a guest on stage and two raised hands."""
+    await desk.go_live()
+    guest = await _viewer(desk, "Gus Guest")
+    await _raise(desk, guest)
+    await eventually(lambda: desk.hand_names(), 3)
+    await _on_stage(desk, guest)
+    await eventually(lambda: desk.window.stage.guest_view.has_video, 15, "guest video")
+    for name in ("Sam Viewer", "Ola Nordmann"):
+        bot = await _viewer(desk, name)
+        await _raise(desk, bot)
+    await _viewer(desk, "Quiet Watcher")
+    await eventually(lambda: len(desk.hand_names()) == 2, 5)
+    desk.window.chat.input.setText("Welcome to the show!")
+    desk.window.chat.send_button.click()
+    await asyncio.sleep(1.0)
+    target = Path(os.environ.get("HOSTDESK_SCREENSHOT_DIR", "docs/screenshots"))
+    target.mkdir(parents=True, exist_ok=True)
+    assert desk.window.grab().save(str(target / "host-live.png"))
+    assert _close_to(_centre(desk), ORANGE)
