@@ -19,6 +19,9 @@ livekit-server:
 	@bash scripts/install-livekit-server.sh >/dev/null
 
 run: setup
+	$(BIN)/hostdesk --dev
+
+serve: setup
 	$(BIN)/hostdesk serve --dev
 
 lint: $(STAMP)
