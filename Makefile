@@ -7,7 +7,11 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: setup livekit-server run serve test lint unit bench clean
 
-setup: $(STAMP) livekit-server
+setup: $(STAMP) livekit-server node_modules/.package-lock.json
+
+# The viewer page's livekit-client, from npm (served by HostDesk itself, never from a CDN).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,4 +44,4 @@ bench: setup
 	$(BIN)/python bench/join_throughput.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -13,6 +13,7 @@ from hostdesk.api.body import MAX_BODY
 from hostdesk.api.errors import error_middleware
 from hostdesk.api.ratelimit import RateLimiter
 from hostdesk.api.routes import AUTH, SERVICE, routes
+from hostdesk.api.viewer import routes as viewer_routes
 from hostdesk.service import ShowService
 
 log = logging.getLogger("hostdesk.api")
@@ -39,6 +40,7 @@ def create_app(service: ShowService, auth: Auth, *, rate_limits: bool = True) ->
     if rate_limits:
         app[LIMITER] = RateLimiter()
     app.add_routes(routes)
+    app.add_routes(viewer_routes)
     return app
 
 
