@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup livekit-server run serve test lint unit bench clean
+.PHONY: setup livekit-server run serve test lint unit bench package clean
 
 setup: $(STAMP) livekit-server node_modules/.package-lock.json
 
@@ -34,8 +34,13 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: setup lint
+test: setup lint package
 	$(BIN)/python -m pytest
+
+# The one-folder app: dist/HostDesk/hostdesk (PyInstaller, build.spec).
+package: setup
+	$(BIN)/pyinstaller --noconfirm --log-level ERROR build.spec
+	@du -sh dist/HostDesk
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/show tests/api/test_ratelimit.py tests/api/test_body.py tests/test_service_rules.py
@@ -44,4 +49,4 @@ bench: setup
 	$(BIN)/python bench/join_throughput.py
 
 clean:
-	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules build dist .mypy_cache .ruff_cache .pytest_cache

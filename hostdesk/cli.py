@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="hostdesk", description="HostDesk: the host's control room for LiveKit live shows."
     )
     parser.add_argument("--version", action="version", version=f"hostdesk {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check that every part works, then exit"
+    )
     _server_options(parser)
     parser.add_argument("--go-live", metavar="ROOM", help="go live in this show at launch")
     parser.add_argument("--host-name", metavar="NAME", help="the host's display name (--go-live)")
@@ -67,6 +70,10 @@ def settings_from(args: argparse.Namespace, env: dict[str, str]) -> Settings:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from hostdesk.selftest import run
+
+        return run()
     if args.command is None and args.go_live and not args.host_name:
         parser.error("--go-live needs --host-name")
     logging.basicConfig(

@@ -101,3 +101,11 @@ class TrackReader:
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await self._task
+
+
+def convert_probe_frame() -> int:
+    """Converts one small frame through the LiveKit native library (the self-test's check that
+    liblivekit_ffi loads); returns the size of the I420 result."""
+    width, height = 64, 48
+    frame = rtc.VideoFrame(width, height, rtc.VideoBufferType.RGBA, bytes(width * height * 4))
+    return len(frame.convert(rtc.VideoBufferType.I420).data)
