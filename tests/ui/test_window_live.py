@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from livekit import rtc
 from PySide6.QtCore import QObject, Signal
 
 from hostdesk.show.roles import Role
@@ -250,3 +251,82 @@ async def test_screenshot_of_a_live_show(desk: Desk) -> None:
     target.mkdir(parents=True, exist_ok=True)
     assert desk.window.grab().save(str(target / "host-live.png"))
     assert _close_to(_centre(desk), ORANGE)
+
+
+async def test_a_declined_or_unanswered_invitation_lapses_and_the_host_is_told(
+    desk: Desk,
+) -> None:
+    await desk.go_live()
+    shy = await _viewer(desk, "Shy Sam")
+    await _raise(desk, shy)
+    await eventually(lambda: desk.hand_names() == ["Shy Sam"], 3)
+    notices: list[str] = []
+    desk.control.notice.connect(notices.append)
+
+    _select_hand(desk, 0)
+    desk.window.hands.invite_button.click()
+    await shy.wait_message("guest_invite")
+    await eventually(lambda: desk.mirror.get(shy.identity).invited_at, 5, "the row invited")
+    assert "invited" in desk.window.audience_model.index(0, 0).data()
+    await shy.send(
+        {
+            "type": "guest_invite_response",
+            "senderId": shy.identity,
+            "senderName": "Shy Sam",
+            "timestamp": int(time.time() * 1000),
+            "accepted": False,
+        },
+        to=[desk.control.identity],
+    )
+    await eventually(lambda: "Shy Sam declined the invitation" in notices, 5, "the decline")
+    assert desk.mirror.get(shy.identity).invited_at is None
+    assert desk.mirror.role_of(shy.identity) is Role.VIEWER
+
+    desk.control.invite_timeout = 0.5
+    desk.window.hands.invite_button.click()
+    await eventually(lambda: any("lapsed" in n for n in notices), 5, "the lapse")
+    assert desk.mirror.get(shy.identity).invited_at is None
+    assert "lapsed" in desk.window.statusBar().currentMessage()
+
+
+async def test_shortcuts_invite_the_next_hand_and_toggle_the_microphone(desk: Desk) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    await desk.go_live()
+    bot = await _viewer(desk, "Quick Quinn")
+    await _raise(desk, bot)
+    await eventually(lambda: desk.hand_names() == ["Quick Quinn"], 3)
+    desk.window.activateWindow()
+    QTest.keyClick(desk.window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    await bot.wait_message("guest_invite")
+
+    assert desk.window.stage.mic_button.isChecked()
+    QTest.keyClick(desk.window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert not desk.window.stage.mic_button.isChecked()
+    await bot.wait_for(
+        lambda: any(
+            p.muted
+            for p in bot.remote(desk.control.identity).track_publications.values()
+            if p.source == rtc.TrackSource.SOURCE_MICROPHONE
+        ),
+        10,
+    )
+
+
+async def test_the_host_mutes_the_guest_microphone(desk: Desk) -> None:
+    await desk.go_live()
+    bot = await _viewer(desk, "Loud Lou")
+    await _raise(desk, bot)
+    await eventually(lambda: desk.hand_names(), 3)
+    await _on_stage(desk, bot)
+    source = rtc.AudioSource(48000, 1)
+    track = rtc.LocalAudioTrack.create_audio_track("microphone", source)
+    options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
+    await bot.room.local_participant.publish_track(track, options)
+    await eventually(lambda: not desk.mirror.get(bot.identity).mic_muted, 10, "the guest's mic")
+    assert desk.window.stage.guest_view.mic_on
+
+    desk.window.stage.mute_guest_button.click()
+    await eventually(lambda: desk.mirror.get(bot.identity).mic_muted, 10, "the mic muted")
+    assert not desk.window.stage.guest_view.mic_on
