@@ -107,3 +107,37 @@ def test_version_comes_from_the_package_metadata() -> None:
         [sys.executable, "-m", "hostdesk", "--version"], capture_output=True, text=True, timeout=30
     )
     assert result.stdout.strip() == f"hostdesk {version('hostdesk')}"
+
+
+def test_the_desktop_app_starts_its_window_and_api_and_leaves_nothing_behind() -> None:
+    find_livekit_server()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("LIVEKIT_")}
+    environment["QT_QPA_PLATFORM"] = "offscreen"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hostdesk", "--dev", "--port", "0", "--no-auth"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=environment,
+    )
+    assert proc.stdout is not None
+    url = ""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not url:
+        line = proc.stdout.readline()
+        if line.startswith("HostDesk API listening on "):
+            url = line.split()[-1]
+        elif not line and proc.poll() is not None:
+            break
+    try:
+        assert url, "the desktop app did not start its API"
+        with urllib.request.urlopen(url + "/health", timeout=5) as response:
+            assert json.load(response)["livekitReachable"] is True
+        children = _children(proc.pid)
+        assert children, "the local livekit-server should be a child process"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(15)
+    assert code == 0
+    for child in children:
+        assert not os.path.exists(f"/proc/{child}"), "livekit-server was left running"
