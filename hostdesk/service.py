@@ -203,46 +203,39 @@ class ShowService:
 
     async def promote(self, room: str, viewer_identity: str, host_identity: str) -> StageChange:
         """Puts a viewer on stage: permissions change live, everyone is told."""
-        async with self._room_lock(room):
-            participants = await self.participants(room)
-            viewer = stage.check_can_promote(
-                participants,
-                viewer_identity,
-                acting_host=self._acting_host(room, participants, host_identity),
-                stage_size=self.stage_size,
-            )
-            await self.rooms.update_participant(
-                room,
-                viewer.identity,
-                metadata=Metadata(Role.GUEST, viewer.display_name),
-                permissions=PERMISSIONS[Role.GUEST],
-                attributes=hand_attributes(None),
-            )
-            await self._announce_stage(room, True, participants, host_identity, viewer)
-        token = self.tokens.mint(room, viewer.identity, viewer.display_name, Role.GUEST)
-        message = f"{viewer.identity} has been promoted to guest"
-        return StageChange(viewer.identity, token, self.tokens.ws_url, message)
+        return await self._change_role(room, viewer_identity, host_identity, Role.GUEST)
 
     async def demote(self, room: str, guest_identity: str, host_identity: str) -> StageChange:
         """Sends the guest back to the audience: LiveKit unpublishes their tracks."""
+        return await self._change_role(room, guest_identity, host_identity, Role.VIEWER)
+
+    async def _change_role(
+        self, room: str, identity: str, host_identity: str, to: Role
+    ) -> StageChange:
+        promoting = to is Role.GUEST
         async with self._room_lock(room):
             participants = await self.participants(room)
-            guest = stage.check_is_guest(
-                participants,
-                guest_identity,
-                acting_host=self._acting_host(room, participants, host_identity),
-                denial=stage.ONLY_HOST_DEMOTES,
-            )
+            acting = self._acting_host(room, participants, host_identity)
+            if promoting:
+                target = stage.check_can_promote(
+                    participants, identity, acting_host=acting, stage_size=self.stage_size
+                )
+            else:
+                target = stage.check_is_guest(
+                    participants, identity, acting_host=acting, denial=stage.ONLY_HOST_DEMOTES
+                )
             await self.rooms.update_participant(
                 room,
-                guest.identity,
-                metadata=Metadata(Role.VIEWER, guest.display_name),
-                permissions=PERMISSIONS[Role.VIEWER],
+                target.identity,
+                metadata=Metadata(to, target.display_name),
+                permissions=PERMISSIONS[to],
+                attributes=hand_attributes(None) if promoting else None,  # the hand is answered
             )
-            await self._announce_stage(room, False, participants, host_identity, guest)
-        token = self.tokens.mint(room, guest.identity, guest.display_name, Role.VIEWER)
-        message = f"{guest.identity} has been demoted to viewer"
-        return StageChange(guest.identity, token, self.tokens.ws_url, message)
+            await self._announce_stage(room, promoting, participants, host_identity, target)
+        token = self.tokens.mint(room, target.identity, target.display_name, to)
+        done = "promoted to guest" if promoting else "demoted to viewer"
+        message = f"{target.identity} has been {done}"
+        return StageChange(target.identity, token, self.tokens.ws_url, message)
 
     async def remove_guest(self, room: str, guest_identity: str, host_identity: str) -> str:
         async with self._room_lock(room):

@@ -9,7 +9,7 @@ from aiohttp import web
 from hostdesk.api.auth import Auth
 from hostdesk.api.body import json_object, path_name, required_names
 from hostdesk.api.openapi import document
-from hostdesk.service import ShowService
+from hostdesk.service import ShowService, StageChange
 from hostdesk.show import stage
 from hostdesk.show.errors import InvalidInput
 from hostdesk.show.participants import Participant, RoomSummary
@@ -124,10 +124,7 @@ async def invite(request: web.Request) -> web.Response:
     room = path_name(request, "roomName")
     viewer, host = required_names(await json_object(request), "viewerIdentity", "hostIdentity")
     _auth(request).require_host(request, room, host, stage.ONLY_HOST_PROMOTES)
-    change = await _service(request).promote(room, viewer, host)
-    return web.json_response(
-        {"success": True, "token": change.token, "wsUrl": change.ws_url, "message": change.message}
-    )
+    return _stage_change_json(await _service(request).promote(room, viewer, host))
 
 
 @routes.post("/api/rooms/{roomName}/demote", name="demote")
@@ -135,7 +132,10 @@ async def demote(request: web.Request) -> web.Response:
     room = path_name(request, "roomName")
     guest, host = required_names(await json_object(request), "guestIdentity", "hostIdentity")
     _auth(request).require_host(request, room, host, stage.ONLY_HOST_DEMOTES)
-    change = await _service(request).demote(room, guest, host)
+    return _stage_change_json(await _service(request).demote(room, guest, host))
+
+
+def _stage_change_json(change: StageChange) -> web.Response:
     return web.json_response(
         {"success": True, "token": change.token, "wsUrl": change.ws_url, "message": change.message}
     )
