@@ -86,17 +86,25 @@ class Auth:
         if not self._required(request).admin:
             raise Forbidden(denial)
 
+    def _token_holder_in(self, request: web.Request, room: str) -> Caller | None:
+        """The token's holder, checked to be in this room; None when no check is needed
+        (auth off, or the API key)."""
+        if not self.enabled:
+            return None
+        caller = self._required(request)
+        if caller.admin:
+            return None
+        if caller.room != room:
+            raise Forbidden(WRONG_ROOM)
+        return caller
+
     def require_host(
         self, request: web.Request, room: str, host_identity: str | None = None, denial: str = ""
     ) -> None:
         """The API key, or the host's token for this room (naming `host_identity` if given)."""
-        if not self.enabled:
+        caller = self._token_holder_in(request, room)
+        if caller is None:
             return
-        caller = self._required(request)
-        if caller.admin:
-            return
-        if caller.room != room:
-            raise Forbidden(WRONG_ROOM)
         if not caller.room_admin or (
             host_identity is not None and caller.identity != host_identity
         ):
@@ -106,12 +114,6 @@ class Auth:
         self, request: web.Request, room: str, identity: str, denial: str
     ) -> None:
         """The participant's own token, the room's host token, or the API key."""
-        if not self.enabled:
-            return
-        caller = self._required(request)
-        if caller.admin:
-            return
-        if caller.room != room:
-            raise Forbidden(WRONG_ROOM)
-        if not (caller.room_admin or caller.identity == identity):
+        caller = self._token_holder_in(request, room)
+        if caller is not None and not (caller.room_admin or caller.identity == identity):
             raise Forbidden(denial)
