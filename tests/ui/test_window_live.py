@@ -190,13 +190,10 @@ async def test_a_restarted_livekit_server_gives_back_the_same_guest_and_hands(
     await eventually(lambda: "reconnecting" in states, 10, "the reconnecting state")
     assert desk.window.banner.isVisible() and "Reconnecting" in desk.window.banner.text()
 
-    # Viewers' pages rejoin with the tokens they hold, as the viewer page does.
-    for bot in (guest, first, second):
-        await asyncio.wait_for(bot.disconnected.wait(), 10)
-    rejoined = [
-        await desk.api.bot({"identity": b.identity, "token": b.token, "wsUrl": b.url})
-        for b in (guest, first, second)
-    ]
+    # A server that drains in time tells everyone it shut down, and viewers' pages rejoin with
+    # the tokens they hold (as the viewer page does); one killed mid-drain leaves the SDKs to
+    # reconnect by themselves. Either way LiveKit has forgotten every role and hand.
+    rejoined = [await _rejoin_if_dropped(desk, bot) for bot in (guest, first, second)]
     await eventually(lambda: desk.session.state.value == "live", 20, "live again")
     await eventually(
         lambda: (
@@ -212,6 +209,14 @@ async def test_a_restarted_livekit_server_gives_back_the_same_guest_and_hands(
     )
     await rejoined[0].wait_for(lambda: rejoined[0].room.local_participant.permissions.can_publish)
     assert not desk.window.banner.isVisible()
+
+
+async def _rejoin_if_dropped(desk: Desk, bot: Bot) -> Bot:
+    try:
+        await asyncio.wait_for(bot.disconnected.wait(), 8)
+    except TimeoutError:
+        return bot  # the SDK is reconnecting by itself
+    return await desk.api.bot({"identity": bot.identity, "token": bot.token, "wsUrl": bot.url})
 
 
 def test_pyside_signals_do_not_leak_references_to_true_and_none() -> None:
