@@ -136,10 +136,10 @@ def test_audience_rows_are_everyone_but_the_host_in_arrival_order(
 
     assert rows(model) == [
         "Ann",
-        "Bob ✋",
+        "Bob · hand up",
         "Star Guest — on stage",
         "Cat — invited",
-        "Dan ✋ — invited",
+        "Dan · hand up — invited",
     ]
     assert [model.identity_at(row) for row in range(5)] == ["ann", "bob", "star", "cat", "dan"]
     assert model.identity_at(5) is None and model.identity_at(-1) is None
@@ -178,11 +178,11 @@ def test_audience_changes_row_by_row_never_resetting(mirror: ShowMirror, tested:
 
     mirror.update("bob", hand_raised_at=1_000)
     assert seen.take() == [("chg", 1, 1)]
-    assert rows(model)[1] == "Bob ✋"
+    assert rows(model)[1] == "Bob · hand up"
 
     mirror.remove("ann")
     assert seen.take() == [("rem", 0, 0)]
-    assert rows(model) == ["Bob ✋", "Cat"]
+    assert rows(model) == ["Bob · hand up", "Cat"]
 
     mirror.clear()
     assert seen.take() == [("rem", 0, 0), ("rem", 0, 0)]
