@@ -238,6 +238,9 @@ class LocalLiveKitServer:
                 "stun_servers": [f"{_host_in_url(self.ip)}:3478"],
             },
             "turn": {"enabled": False},
+            # livekit-client 2.x always opens a data-track channel; without this v1.9 closes it
+            # and every client logs an error.
+            "enable_data_tracks": True,
         }
 
     def _write_config(self) -> None:

@@ -12,6 +12,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # start_api(auth=..., rate_limits=...): a running backend; api / open_api: the two auth modes
 from tests.api_fixtures import api, open_api, start_api
 
+# --- Headless Chromium for the viewer page (tests/browser_fixtures.py) --------------------------
+# browser: one Chromium per session (fake camera of CAMERA_RGB); viewer_pages: open_page(url)
+from tests.browser_fixtures import browser, viewer_pages
+
 # --- The host's window, offscreen, on the real server and API (tests/desk_fixtures.py) ---------
 from tests.desk_fixtures import desk
 
@@ -20,7 +24,16 @@ from tests.desk_fixtures import desk
 # livekit_server: a started LocalLiveKitServer inside it; .credentials.url / api_key / api_secret
 from tests.livekit_fixtures import livekit_netns, livekit_server
 
-__all__ = ["api", "desk", "livekit_netns", "livekit_server", "open_api", "start_api"]
+__all__ = [
+    "api",
+    "browser",
+    "desk",
+    "livekit_netns",
+    "livekit_server",
+    "open_api",
+    "start_api",
+    "viewer_pages",
+]
 
 
 # --- Qt: every test runs on a qasync loop, the loop the desktop app runs on ---------------------
