@@ -64,11 +64,11 @@ CHROMIUM_ARGS = [
 #: Console errors livekit-client logs that no page can prevent, by exact text (the client adds
 #: its log context after a space). Each says why it is unavoidable.
 KNOWN_CLIENT_ERRORS = (
-    # livekit-client 2.23 always opens a "_data_track" publisher data channel; livekit-server
-    # v1.9.12 closes it unless its config sets `enable_data_tracks: true` (the test server's
-    # config does not), and the client logs the close as an error as soon as the page first
-    # publishes anything (a chat line, a hand). Data messages use the other channels, unharmed.
-    "publisher data channel 'DATA_TRACK_LOSSY' closed unexpectedly",
+    # livekit-server 1.9 tells others about a participant who publishes nothing only every 3 s;
+    # a new guest's first track can reach another viewer before the guest's own participant
+    # info does. livekit-client logs this, then adds the track when the info arrives (the
+    # whole-show test checks that the other viewer does see the guest's video).
+    "Tried to add a track for a participant, that's not present. Sid: ",
 )
 #: Logged by livekit-client when the server ends the session (room deleted, participant
 #: removed, server shut down), depending on which of the server's goodbyes it reads first.
@@ -107,7 +107,12 @@ def _is(message: ConsoleMessage, texts: tuple[str, ...]) -> bool:
     """One of livekit-client's messages `texts` (it appends its log context after a space)."""
     if not message.location.get("url", "").endswith("/vendor/livekit-client.js"):
         return False
-    return any(message.text == t or message.text.startswith(t + " {") for t in texts)
+    return any(
+        message.text == t
+        or message.text.startswith(t + " {")
+        or (t.endswith(": ") and message.text.startswith(t))  # text that ends in an id
+        for t in texts
+    )
 
 
 def _fail(message: str) -> NoReturn:
