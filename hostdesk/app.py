@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from hostdesk.api.app import ApiServer, create_app
 from hostdesk.api.auth import Auth
-from hostdesk.config import LiveKitSettings, Settings
+from hostdesk.config import ConfigError, LiveKitSettings, Settings
 from hostdesk.devserver import LiveKitServerMissing, LocalLiveKitServer
 from hostdesk.livekit.rooms import LiveKitRooms
 from hostdesk.livekit.tokens import Tokens
@@ -97,24 +97,37 @@ async def _serve(settings: Settings) -> int:
     return 0
 
 
-def desktop(settings: Settings, go_live: tuple[str, str] | None = None) -> int:
-    """`hostdesk`: the window and the embedded API on one Qt loop."""
+def desktop(
+    settings: Settings,
+    go_live: tuple[str, str] | None = None,
+    cli_overrides: frozenset[str] | set[str] = frozenset(),
+) -> int:
+    """`hostdesk`: the window and the embedded API on one Qt loop. The window's stored
+    settings apply where the command line and the environment say nothing."""
     from hostdesk.ui.runner import run
 
-    return run(lambda closed: _desktop(settings, go_live, closed))
+    return run(lambda closed: _desktop(settings, go_live, set(cli_overrides), closed))
 
 
 async def _desktop(
-    settings: Settings, go_live: tuple[str, str] | None, closed: asyncio.Future[None]
+    settings: Settings,
+    go_live: tuple[str, str] | None,
+    cli_overrides: set[str],
+    closed: asyncio.Future[None],
 ) -> int:
     from hostdesk.host import HostControl
     from hostdesk.livekit.session import HostSession
     from hostdesk.show.mirror import ShowMirror
     from hostdesk.ui.dialogs import GoLiveChoice
     from hostdesk.ui.main_window import MainWindow
-    from hostdesk.ui.settings import PrefsStore
+    from hostdesk.ui.settings import PrefsStore, apply_prefs
 
     prefs = PrefsStore()
+    try:
+        settings = apply_prefs(settings, prefs.load(), cli_overrides=cli_overrides)
+    except ConfigError as exc:
+        print(f"hostdesk: {exc}", file=sys.stderr)
+        return 2
     try:
         backend = await start_backend(settings)
     except (LiveKitServerMissing, OSError) as exc:

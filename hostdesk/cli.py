@@ -91,4 +91,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(settings)
     from hostdesk.app import desktop
 
-    return desktop(settings, (args.go_live, args.host_name) if args.go_live else None)
+    given = list(sys.argv[1:] if argv is None else argv)
+    go_live = (args.go_live, args.host_name) if args.go_live else None
+    return desktop(settings, go_live, cli_overrides=_options_given(given))
+
+
+#: Which command-line options beat the window's stored settings (hostdesk.ui.settings).
+_OVERRIDES = {"host": "--host", "port": "--port", "auth": "--no-auth", "livekit": "--dev"}
+
+
+def _options_given(argv: list[str]) -> set[str]:
+    return {
+        name
+        for name, flag in _OVERRIDES.items()
+        if any(a == flag or a.startswith(flag + "=") for a in argv)
+    }

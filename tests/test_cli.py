@@ -141,3 +141,12 @@ def test_the_desktop_app_starts_its_window_and_api_and_leaves_nothing_behind() -
     assert code == 0
     for child in children:
         assert not os.path.exists(f"/proc/{child}"), "livekit-server was left running"
+
+
+def test_only_options_typed_on_the_command_line_beat_the_stored_settings() -> None:
+    from hostdesk.cli import _options_given
+
+    assert _options_given([]) == set()
+    assert _options_given(["--port", "4000", "--no-auth"]) == {"port", "auth"}
+    assert _options_given(["--host=0.0.0.0", "--dev"]) == {"host", "livekit"}
+    assert _options_given(["--go-live", "show", "--host-name", "Jane"]) == set()
