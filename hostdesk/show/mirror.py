@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from hostdesk.show.events import Event
 from hostdesk.show.participants import Participant
-from hostdesk.show.roles import Role
+from hostdesk.show.roles import Metadata, Role
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,12 @@ class Member:
 
     @classmethod
     def of(cls, participant: Participant) -> Member:
+        meta = Metadata.decode(participant.metadata, fallback_name=participant.name)  # once
         return cls(
             identity=participant.identity,
-            name=participant.display_name,
-            role=participant.role,
-            hand_raised_at=participant.hand_raised_at if participant.role is Role.VIEWER else None,
+            name=meta.display_name or participant.identity,
+            role=meta.role,
+            hand_raised_at=participant.hand_raised_at if meta.role is Role.VIEWER else None,
             joined_at=participant.joined_at,
         )
 
@@ -158,8 +159,8 @@ class ShowMirror:
         if old is not None:
             self._drop_hand(old)
         if new.hand_raised_at and new.role is Role.VIEWER:
-            keys = [self._hand_key(i) for i in self.hands]
-            index = bisect.bisect(keys, self._hand_key(new.identity))
+            # O(log n) key look-ups, not a key list rebuilt per raised hand.
+            index = bisect.bisect(self.hands, self._hand_key(new.identity), key=self._hand_key)
             self.hands.insert(index, new.identity)
             self.hand_added.emit(index, new)
 
