@@ -11,6 +11,7 @@ import time
 import urllib.request
 
 from hostdesk.devserver import find_livekit_server, free_port
+from tests.processes import api_url
 
 
 def _start(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str, str]:
@@ -24,18 +25,11 @@ def _start(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Po
         text=True,
         env=environment,
     )
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 30
-    seen = []
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        seen.append(line)
-        if line.startswith("HostDesk API listening on "):
-            return proc, line.split()[-1], "".join(seen)
-        if not line and proc.poll() is not None:
-            break
-    proc.kill()
-    raise AssertionError("hostdesk serve did not start:\n" + "".join(seen))
+    url, printed = api_url(proc, 30)
+    if not url:
+        proc.kill()
+        raise AssertionError("hostdesk serve did not start:\n" + printed)
+    return proc, url, printed
 
 
 def _children(pid: int) -> list[int]:
@@ -120,17 +114,9 @@ def test_the_desktop_app_starts_its_window_and_api_and_leaves_nothing_behind() -
         text=True,
         env=environment,
     )
-    assert proc.stdout is not None
-    url = ""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not url:
-        line = proc.stdout.readline()
-        if line.startswith("HostDesk API listening on "):
-            url = line.split()[-1]
-        elif not line and proc.poll() is not None:
-            break
+    url, printed = api_url(proc)
     try:
-        assert url, "the desktop app did not start its API"
+        assert url, "the desktop app did not start its API:\n" + printed
         with urllib.request.urlopen(url + "/health", timeout=5) as response:
             assert json.load(response)["livekitReachable"] is True
         children = _children(proc.pid)

@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 import urllib.request
 from importlib.metadata import version
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from hostdesk.devserver import find_livekit_server
+from tests.processes import api_url
 
 FROZEN = Path(os.environ.get("HOSTDESK_FROZEN", "dist/HostDesk/hostdesk"))
 
@@ -76,16 +76,8 @@ def test_frozen_serve_dev_answers_a_real_join(frozen: Path) -> None:
         env=env,
     )
     try:
-        assert proc.stdout is not None
-        url = ""
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not url:
-            line = proc.stdout.readline()
-            if line.startswith("HostDesk API listening on "):
-                url = line.split()[-1]
-            elif not line and proc.poll() is not None:
-                break
-        assert url, "the frozen app did not start its API"
+        url, printed = api_url(proc)
+        assert url, "the frozen app did not start its API:\n" + printed
         body = json.dumps({"roomName": "frozen", "participantName": "Jane", "role": "host"})
         request = urllib.request.Request(url + "/api/rooms/join", data=body.encode(), method="POST")
         with urllib.request.urlopen(request, timeout=10) as response:

@@ -4,7 +4,6 @@ what wins over what, what the dialogs accept, and that the LiveKit secret is nev
 from __future__ import annotations
 
 import logging
-import os
 import stat
 from pathlib import Path
 
@@ -147,7 +146,6 @@ def test_an_unreadable_secret_is_reported_by_key_not_by_value(
     assert SECRET not in caplog.text
 
 
-@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 def test_the_saved_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     PrefsStore(ini(tmp_path)).save(REMOTE)
 
