@@ -78,6 +78,7 @@ SESSION_END_CLIENT_ERRORS = (
     # channel aborted by an oversized message cannot tell the two apart.
     "publisher data channel 'RELIABLE' closed unexpectedly",
     "publisher data channel 'LOSSY' closed unexpectedly",
+    "publisher data channel 'DATA_TRACK_LOSSY' closed unexpectedly",
     # A shutting-down server dropped the signal connection, or answered the client's attempt
     # to resume it with "leave"; the page then rejoins (viewer.js) and these are history.
     "error reading from signal stream",
