@@ -220,6 +220,11 @@ PARAMETERS: Schema = {
     "Identity": path_parameter("identity", "Participant identity."),
 }
 ROOM = {"$ref": "#/components/parameters/RoomName"}
+#: What a room path alone can get wrong.
+ROOM_PATH_NOTES = {
+    400: "A room name that is too long or has control characters.",
+    404: "`Room not found`.",
+}
 IDENTITY = {"$ref": "#/components/parameters/Identity"}
 
 # -- responses ------------------------------------------------------------------------------------
@@ -366,10 +371,7 @@ PATHS: Schema = {
             answers=responses(
                 ok("RoomInfo", "The room."),
                 503,
-                notes={
-                    400: "A room name that is too long or has control characters.",
-                    404: "`Room not found`.",
-                },
+                notes=ROOM_PATH_NOTES,
             ),
         ),
         "delete": operation(
@@ -383,10 +385,7 @@ PATHS: Schema = {
                 401,
                 403,
                 503,
-                notes={
-                    400: "A room name that is too long or has control characters.",
-                    404: "`Room not found`.",
-                },
+                notes=ROOM_PATH_NOTES,
             ),
         ),
     },
@@ -403,10 +402,7 @@ PATHS: Schema = {
                 401,
                 403,
                 503,
-                notes={
-                    400: "A room name that is too long or has control characters.",
-                    404: "`Room not found`.",
-                },
+                notes=ROOM_PATH_NOTES,
             ),
         ),
     },
