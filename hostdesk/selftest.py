@@ -8,7 +8,9 @@ failure is printed with what failed, and the exit code is 1. It needs no LiveKit
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
+import re
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -54,11 +56,18 @@ async def _run() -> int:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
             base = backend.api_url
             await check("GET /health", lambda: _get_json(http, base + "/health"))
-            await check("viewer page", lambda: _get(http, base + "/", "<html"))
-            await check("viewer script", lambda: _get(http, base + "/static/viewer.js", ""))
-            await check(
-                "livekit-client", lambda: _get(http, base + "/vendor/livekit-client.js", "")
-            )
+            page: list[str] = []
+
+            async def viewer_page() -> str:
+                page.append(await _fetch(http, base + "/", "<html"))
+                files = _page_files(page[0])
+                if len(files) < 3:
+                    raise RuntimeError(f"the page names {len(files)} files, not 3")
+                return f"{len(page[0])} bytes"
+
+            await check("viewer page", viewer_page)
+            for name, path in _page_files(page[0] if page else ""):
+                await check(name, functools.partial(_get, http, base + path, ""))
     finally:
         await backend.aclose()
     if failures:
@@ -66,6 +75,12 @@ async def _run() -> int:
         return 1
     print("self-test passed", flush=True)
     return 0
+
+
+def _page_files(page: str) -> list[tuple[str, str]]:
+    """The files the viewer page names (content-hashed /static and /vendor paths)."""
+    paths = re.findall(r'(?:src|href)="(/(?:static|vendor)/[^"]+)"', page)
+    return [(path.rsplit("/", 1)[1], path) for path in paths]
 
 
 async def _qt() -> str:
@@ -98,11 +113,15 @@ async def _get_json(http: aiohttp.ClientSession, url: str) -> str:
         return f"status {body['status']}"
 
 
-async def _get(http: aiohttp.ClientSession, url: str, must_contain: str) -> str:
+async def _fetch(http: aiohttp.ClientSession, url: str, must_contain: str) -> str:
     async with http.get(url) as response:
         text = await response.text()
         if response.status != 200:
             raise RuntimeError(f"HTTP {response.status}: {text[:200]}")
         if must_contain and must_contain not in text.lower():
             raise RuntimeError(f"unexpected content: {text[:120]!r}")
-        return f"{len(text)} bytes"
+        return text
+
+
+async def _get(http: aiohttp.ClientSession, url: str, must_contain: str) -> str:
+    return f"{len(await _fetch(http, url, must_contain))} bytes"

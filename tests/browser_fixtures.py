@@ -104,9 +104,14 @@ ROOM_NOT_FOUND = (
 )
 
 
+def _is_livekit_client(url: str) -> bool:
+    """livekit-client as the page loads it, under its content-hashed name (api/assets.py)."""
+    return re.fullmatch(r"/vendor/livekit-client\.[0-9a-f]+\.js", urlsplit(url).path) is not None
+
+
 def _is(message: ConsoleMessage, texts: tuple[str, ...]) -> bool:
     """One of livekit-client's messages `texts` (it appends its log context after a space)."""
-    if not message.location.get("url", "").endswith("/vendor/livekit-client.js"):
+    if not _is_livekit_client(message.location.get("url", "")):
         return False
     return any(
         message.text == t
@@ -173,7 +178,7 @@ class ViewerPage:
         if self.session_ending and (
             _is(message, SESSION_END_CLIENT_ERRORS)
             or (
-                (path.startswith("/rtc/") or path.endswith("/vendor/livekit-client.js"))
+                (path.startswith("/rtc/") or _is_livekit_client(path))
                 and any(p.fullmatch(message.text) for p in SERVER_DOWN_BROWSER_ERRORS)
             )
         ):
