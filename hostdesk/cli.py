@@ -11,6 +11,20 @@ from collections.abc import Sequence
 from hostdesk import __version__
 from hostdesk.config import ConfigError, Settings, livekit_from_env, resolve_api_key
 
+#: The options a stored preference yields to when given (hostdesk.ui.settings.CLI_NAMES):
+#: their argparse default is None, so "given" is read off the parsed values, never the text
+#: of argv (argparse's abbreviations, `--po 4000`, count as given too).
+_OVERRIDABLE = {
+    "host": "host",
+    "port": "port",
+    "no_auth": "auth",
+    "dev": "livekit",
+    "watch": "audience",
+    "public_url": "public_url",
+    "tls_cert": "tls",
+}
+_DEFAULTS = {"port": 3001, "no_auth": False, "dev": False}
+
 
 def _on_off(value: str) -> bool:
     if value not in ("on", "off"):
@@ -19,10 +33,33 @@ def _on_off(value: str) -> bool:
 
 
 def _server_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address the API listens on")
-    parser.add_argument("--port", type=int, default=3001, help="API port (0: any free port)")
     parser.add_argument(
-        "--no-auth", action="store_true", help="the contract's MVP mode: no credentials checked"
+        "--watch",
+        choices=["local", "network", "public"],
+        help="who can watch: this computer only, people on my network, anyone through "
+        "--public-url (default: what --host implies; local)",
+    )
+    parser.add_argument(
+        "--host", help="address the API listens on (default: 127.0.0.1, or all for network)"
+    )
+    parser.add_argument("--port", type=int, help="API port (default 3001; 0: any free port)")
+    parser.add_argument(
+        "--public-url", metavar="URL", help="https origin viewers open (reverse proxy, NAT)"
+    )
+    parser.add_argument("--tls-cert", metavar="FILE", help="certificate (PEM) for https")
+    parser.add_argument("--tls-key", metavar="FILE", help="its private key (PEM)")
+    parser.add_argument(
+        "--trusted-proxy",
+        metavar="ADDR",
+        action="append",
+        default=[],
+        help="a reverse proxy whose X-Forwarded-For is believed (repeatable; address or CIDR)",
+    )
+    parser.add_argument(
+        "--no-auth",
+        action="store_const",
+        const=True,
+        help="the contract's MVP mode: no credentials checked",
     )
     parser.add_argument("--api-key", help="host API key (default: $HOSTDESK_API_KEY or generated)")
     parser.add_argument(
@@ -30,7 +67,8 @@ def _server_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--dev",
-        action="store_true",
+        action="store_const",
+        const=True,
         help="start a local livekit-server (the default when LIVEKIT_URL is unset)",
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging")
@@ -53,12 +91,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def options_given(args: argparse.Namespace) -> set[str]:
+    """Which overridable options the command line gave (see _OVERRIDABLE)."""
+    return {name for dest, name in _OVERRIDABLE.items() if getattr(args, dest, None) is not None}
+
+
 def settings_from(args: argparse.Namespace, env: dict[str, str]) -> Settings:
     api_key, generated = resolve_api_key(args.api_key, env)
-    livekit = None if args.dev else livekit_from_env(env)
+    dev = bool(args.dev)
+    livekit = None if dev else livekit_from_env(env)
     return Settings(
-        api_host=args.host,
-        api_port=args.port,
+        api_host=args.host or "",
+        api_port=_DEFAULTS["port"] if args.port is None else args.port,
+        audience=args.watch or "",
+        public_url=args.public_url or "",
+        tls_cert=args.tls_cert or "",
+        tls_key=args.tls_key or "",
+        trusted_proxies=tuple(args.trusted_proxy),
         auth=not args.no_auth,
         api_key=api_key,
         api_key_generated=generated,
@@ -76,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run()
     if args.command is None and args.go_live and not args.host_name:
         parser.error("--go-live needs --host-name")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -91,18 +142,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(settings)
     from hostdesk.app import desktop
 
-    given = list(sys.argv[1:] if argv is None else argv)
     go_live = (args.go_live, args.host_name) if args.go_live else None
-    return desktop(settings, go_live, cli_overrides=_options_given(given))
-
-
-#: Which command-line options beat the window's stored settings (hostdesk.ui.settings).
-_OVERRIDES = {"host": "--host", "port": "--port", "auth": "--no-auth", "livekit": "--dev"}
-
-
-def _options_given(argv: list[str]) -> set[str]:
-    return {
-        name
-        for name, flag in _OVERRIDES.items()
-        if any(a == flag or a.startswith(flag + "=") for a in argv)
-    }
+    return desktop(settings, go_live, cli_overrides=options_given(args))

@@ -13,12 +13,28 @@ class LiveKitSettings:
     url: str
     api_key: str
     api_secret: str
+    #: where viewers reach LiveKit when that is not `url` (LIVEKIT_PUBLIC_URL); "" = `url`
+    public_url: str = ""
+
+    @property
+    def viewer_url(self) -> str:
+        return self.public_url or self.url
 
 
 @dataclass(frozen=True)
 class Settings:
+    #: the address the API listens on; "" = what the audience implies (hostdesk.reach)
     api_host: str = "127.0.0.1"
     api_port: int = 3001
+    #: who can watch ("local", "network", "public"; "" = what api_host implies)
+    audience: str = ""
+    #: the https origin viewers open when it is not this machine's (reverse proxy, NAT)
+    public_url: str = ""
+    #: a certificate and key to serve https with; none: HostDesk's own for this machine
+    tls_cert: str = ""
+    tls_key: str = ""
+    #: addresses whose X-Forwarded-For is believed (a reverse proxy in front of HostDesk)
+    trusted_proxies: tuple[str, ...] = ()
     auth: bool = True
     api_key: str = ""
     api_key_generated: bool = False
@@ -50,7 +66,7 @@ def livekit_from_env(env: Mapping[str, str]) -> LiveKitSettings | None:
     secret = env.get("LIVEKIT_API_SECRET", "").strip()
     if not key or not secret:
         raise ConfigError("LIVEKIT_URL is set: set LIVEKIT_API_KEY and LIVEKIT_API_SECRET too")
-    return LiveKitSettings(url, key, secret)
+    return LiveKitSettings(url, key, secret, env.get("LIVEKIT_PUBLIC_URL", "").strip())
 
 
 def resolve_api_key(given: str | None, env: Mapping[str, str] = os.environ) -> tuple[str, bool]:

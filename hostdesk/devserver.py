@@ -23,6 +23,7 @@ import signal
 import socket
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -129,6 +130,12 @@ def free_port(host: str = "127.0.0.1") -> int:
     raise RuntimeError(f"no port free for both TCP and UDP found on {host}")
 
 
+def _usable(host: str, port: int) -> bool:
+    return _port_is_free(host, port, socket.SOCK_STREAM) and _port_is_free(
+        host, port, socket.SOCK_DGRAM
+    )
+
+
 def _free_ports(host: str, count: int) -> list[int]:
     ports: list[int] = []
     while len(ports) < count:
@@ -136,6 +143,10 @@ def _free_ports(host: str, count: int) -> list[int]:
         if port not in ports:
             ports.append(port)
     return ports
+
+
+def _is_loopback(ip: str) -> bool:
+    return ip == "::1" or ip.startswith("127.")
 
 
 def _host_in_url(ip: str) -> str:
@@ -190,14 +201,24 @@ class LocalLiveKitServer:
         api_secret: str | None = None,
         http_port: int | None = None,
         log_path: Path | None = None,
+        announce: Sequence[str] = (),
+        preferred_ports: tuple[int, int, int] | None = None,
     ) -> None:
         self.binary = binary if binary is not None else find_livekit_server()
         self.ip = ip
         self.netns = netns
+        #: the addresses announced for media (ICE); empty: `ip` itself
+        self.announce: tuple[str, ...] = tuple(announce)
         # Inside a namespace of our own every port is free; outside, pick ports free on ip.
         probe_host = "127.0.0.1" if netns is not None else ip
         taken = {http_port} if http_port is not None else set()
         ports = [p for p in _free_ports(probe_host, 3 + len(taken)) if p not in taken][:3]
+        if preferred_ports is not None:
+            # Fixed ports are what a host can write into a firewall rule: use them when free.
+            ports = [
+                want if want not in ports and _usable(probe_host, want) else got
+                for want, got in zip(preferred_ports, ports, strict=True)
+            ]
         self.http_port = http_port if http_port is not None else ports[0]
         self.rtc_tcp_port = ports[1]
         self.rtc_udp_port = ports[2]
@@ -218,7 +239,13 @@ class LocalLiveKitServer:
     # ----------------------------------------------------------------- config
 
     def config(self) -> dict[str, Any]:
-        """The livekit-server config this instance runs with (written as YAML)."""
+        """The livekit-server config this instance runs with (written as YAML).
+
+        Signalling listens on `ip` only (HostDesk relays it to viewers); media is announced on
+        `announce` (default `ip`). livekit-server binds its RTC UDP port on each announced
+        address and its RTC TCP port on every address."""
+        media = self.announce or (self.ip,)
+        loopback = any(_is_loopback(a) for a in media)
         return {
             "port": self.http_port,
             "bind_addresses": [self.ip],
@@ -229,13 +256,13 @@ class LocalLiveKitServer:
                 "tcp_port": self.rtc_tcp_port,
                 # Announce ip and nothing else; never ask a STUN server for our address.
                 "use_external_ip": False,
-                "node_ip": self.ip,
-                "enable_loopback_candidate": True,
-                "ips": {"includes": [f"{self.ip}/{128 if ':' in self.ip else 32}"]},
+                "node_ip": media[0],
+                "enable_loopback_candidate": loopback,
+                "ips": {"includes": [f"{a}/{128 if ':' in a else 32}" for a in media]},
                 "use_mdns": False,
                 # Handed to clients as their ICE servers; without it they are told to use
                 # public STUN servers. Nothing listens there: a local host candidate is enough.
-                "stun_servers": [f"{_host_in_url(self.ip)}:3478"],
+                "stun_servers": [f"{_host_in_url(media[0])}:3478"],
             },
             "turn": {"enabled": False},
             # livekit-client 2.x always opens a data-track channel; without this v1.9 closes it

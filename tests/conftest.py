@@ -19,6 +19,10 @@ from tests.browser_fixtures import browser, viewer_pages
 # --- The host's window, offscreen, on the real server and API (tests/desk_fixtures.py) ---------
 from tests.desk_fixtures import desk
 
+# --- Another computer on the host's network (tests/lan_fixtures.py) -----------------------------
+# viewer_computer: a namespace whose veth reaches only host_ip; remote_browser(spki): Chromium in it
+from tests.lan_fixtures import remote_browser, viewer_computer
+
 # --- A real livekit-server (tests/livekit_fixtures.py, tests/netns.py) -------------------------
 # livekit_netns: the test run's own network namespace + veth (198.18.<n>.1 host, .2 namespace)
 # livekit_server: a started LocalLiveKitServer inside it; .credentials.url / api_key / api_secret
@@ -31,7 +35,9 @@ __all__ = [
     "livekit_netns",
     "livekit_server",
     "open_api",
+    "remote_browser",
     "start_api",
+    "viewer_computer",
     "viewer_pages",
 ]
 

@@ -87,7 +87,7 @@ async def desk(start_api: StartApi, tmp_path: Path) -> AsyncIterator[Desk]:
     session = HostSession(mirror)
     control = HostControl(api.backend.service, session, mirror)
     store = PrefsStore(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(control, session, api.url, store)
+    window = MainWindow(control, session, api.backend, store)
     window.show()
     try:
         yield Desk(api, window, control, session, mirror)

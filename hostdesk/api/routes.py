@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aiohttp import web
@@ -9,14 +10,37 @@ from aiohttp import web
 from hostdesk.api.auth import Auth
 from hostdesk.api.body import json_object, path_name, required_names
 from hostdesk.api.openapi import document
+from hostdesk.reach import viewer_livekit_url
 from hostdesk.service import ShowService, StageChange
 from hostdesk.show import stage
 from hostdesk.show.errors import InvalidInput
 from hostdesk.show.participants import Participant, RoomSummary
 from hostdesk.show.roles import Role
 
+
+@dataclass(frozen=True)
+class Signalling:
+    """How a caller reaches LiveKit. `livekit_url` is the server as HostDesk reaches it (the
+    relay's one upstream); `viewer_url` as others may reach it directly ("" = the same);
+    `public_url` and `tls` make the origin a page was served from."""
+
+    livekit_url: str
+    viewer_url: str = ""
+    public_url: str = ""
+    tls: bool = False
+
+    def page_origin(self, request: web.Request) -> str:
+        # The Host the caller used is the address that works from where they are.
+        return self.public_url or f"{'https' if self.tls else 'http'}://{request.host}"
+
+    def ws_url(self, request: web.Request) -> str:
+        """The `wsUrl` that works from the computer that asked (hostdesk.reach)."""
+        return viewer_livekit_url(self.viewer_url or self.livekit_url, self.page_origin(request))
+
+
 SERVICE = web.AppKey("service", ShowService)
 AUTH = web.AppKey("auth", Auth)
+SIGNALLING = web.AppKey("signalling", Signalling)
 
 JOIN_HOST_NEEDS_KEY = "Joining as host needs the API key"
 OWN_HAND_ONLY = "You can only raise or lower your own hand"
@@ -43,7 +67,7 @@ async def join(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "token": joined.token,
-            "wsUrl": joined.ws_url,
+            "wsUrl": request.app[SIGNALLING].ws_url(request),
             "roomName": joined.room,
             "role": joined.role.value,
             "identity": joined.identity,
@@ -124,7 +148,7 @@ async def invite(request: web.Request) -> web.Response:
     room = path_name(request, "roomName")
     viewer, host = required_names(await json_object(request), "viewerIdentity", "hostIdentity")
     _auth(request).require_host(request, room, host, stage.ONLY_HOST_PROMOTES)
-    return _stage_change_json(await _service(request).promote(room, viewer, host))
+    return _stage_change_json(request, await _service(request).promote(room, viewer, host))
 
 
 @routes.post("/api/rooms/{roomName}/demote", name="demote")
@@ -132,12 +156,13 @@ async def demote(request: web.Request) -> web.Response:
     room = path_name(request, "roomName")
     guest, host = required_names(await json_object(request), "guestIdentity", "hostIdentity")
     _auth(request).require_host(request, room, host, stage.ONLY_HOST_DEMOTES)
-    return _stage_change_json(await _service(request).demote(room, guest, host))
+    return _stage_change_json(request, await _service(request).demote(room, guest, host))
 
 
-def _stage_change_json(change: StageChange) -> web.Response:
+def _stage_change_json(request: web.Request, change: StageChange) -> web.Response:
+    ws_url = request.app[SIGNALLING].ws_url(request)
     return web.json_response(
-        {"success": True, "token": change.token, "wsUrl": change.ws_url, "message": change.message}
+        {"success": True, "token": change.token, "wsUrl": ws_url, "message": change.message}
     )
 
 

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hostdesk import netaddr
+from hostdesk.reach import Audience
 from hostdesk.show.errors import InvalidInput
 from hostdesk.show.validation import check_name
 from hostdesk.ui.media import Device, audio_inputs, video_inputs
@@ -132,7 +134,23 @@ class SettingsDialog(QDialog):
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.clear_secret_button = QPushButton("Clear")
         self.clear_secret_button.setToolTip("Remove the stored API secret")
+        self.audience_picker = QComboBox()
+        for audience in Audience:
+            self.audience_picker.addItem(audience.label, audience.value)
+        chosen = prefs.audience or (
+            Audience.THIS_COMPUTER.value
+            if not prefs.api_host or netaddr.is_loopback(prefs.api_host)
+            else Audience.NETWORK.value
+        )
+        self.audience_picker.setCurrentIndex(max(0, self.audience_picker.findData(chosen)))
+        self._implied_audience = "" if prefs.audience else chosen
         self.host_edit = QLineEdit(prefs.api_host)
+        self.host_edit.setPlaceholderText("empty: chosen by who can watch")
+        self.public_url_edit = QLineEdit(prefs.public_url)
+        self.public_url_edit.setPlaceholderText("https://… viewers open (reverse proxy, NAT)")
+        self.tls_cert_edit = QLineEdit(prefs.tls_cert)
+        self.tls_cert_edit.setPlaceholderText("empty: HostDesk's own certificate")
+        self.tls_key_edit = QLineEdit(prefs.tls_key)
         self.port_spin = QSpinBox()
         self.port_spin.setRange(0, 65535)
         self.port_spin.setSpecialValueText("any free port")
@@ -162,8 +180,17 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.clear_secret_button.clicked.connect(self._clear_secret)
-        for edit in (self.url_edit, self.key_edit, self.secret_edit, self.host_edit):
+        for edit in (
+            self.url_edit,
+            self.key_edit,
+            self.secret_edit,
+            self.host_edit,
+            self.public_url_edit,
+            self.tls_cert_edit,
+            self.tls_key_edit,
+        ):
             edit.textChanged.connect(self._revalidate)
+        self.audience_picker.currentIndexChanged.connect(self._audience_changed)
         self._revalidate()
 
     def prefs(self) -> DesktopPrefs:
@@ -175,6 +202,10 @@ class SettingsDialog(QDialog):
             livekit_api_secret=self.secret_edit.text().strip() or self._stored_secret,
             api_host=self.host_edit.text().strip(),
             api_port=self.port_spin.value(),
+            audience=self._audience(),
+            public_url=self.public_url_edit.text().strip(),
+            tls_cert=self.tls_cert_edit.text().strip(),
+            tls_key=self.tls_key_edit.text().strip(),
             auth=self.auth_check.isChecked(),
             camera=self.camera_picker.device_id(),
             microphone=self.microphone_picker.device_id(),
@@ -192,10 +223,14 @@ class SettingsDialog(QDialog):
         livekit_box.setLayout(livekit)
 
         api = _form()
+        api.addRow("Who can watch:", self.audience_picker)
         api.addRow("Address:", self.host_edit)
         api.addRow("Port:", self.port_spin)
+        api.addRow("Public URL:", self.public_url_edit)
+        api.addRow("TLS certificate:", self.tls_cert_edit)
+        api.addRow("TLS key:", self.tls_key_edit)
         api.addRow("", self.auth_check)
-        api_box = QGroupBox("Host API")
+        api_box = QGroupBox("Viewers and the host API")
         api_box.setLayout(api)
 
         media = _form()
@@ -211,6 +246,18 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         for widget in (livekit_box, api_box, media_box, note, self.problem_label, self.buttons):
             layout.addWidget(widget)
+
+    def _audience(self) -> str:
+        """The picked audience; "" while it is only what the stored address implies."""
+        picked = str(self.audience_picker.currentData())
+        return "" if picked == self._implied_audience else picked
+
+    def _audience_changed(self) -> None:
+        # A loopback address was "this computer only"; any other choice picks its own.
+        local = self.audience_picker.currentData() == Audience.THIS_COMPUTER.value
+        if not local and netaddr.is_loopback(self.host_edit.text().strip() or "127.0.0.1"):
+            self.host_edit.clear()
+        self._revalidate()
 
     def _clear_secret(self) -> None:
         self._stored_secret = ""

@@ -12,11 +12,10 @@ from dataclasses import replace
 from typing import Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QPushButton,
     QSplitter,
@@ -36,6 +35,7 @@ from hostdesk.ui.models import AudienceFilter, AudienceModel, ChatModel, HandQue
 from hostdesk.ui.panels import AudiencePanel, Banner, ChatPanel, HandsPanel, StagePanel
 from hostdesk.ui.settings import TEST_PATTERN, TONE, DesktopPrefs, PrefsStore
 from hostdesk.ui.video_view import BGRA, RGBA
+from hostdesk.ui.viewer_access import ViewerAccessPanel
 
 log = logging.getLogger("hostdesk.ui")
 
@@ -62,6 +62,13 @@ class MediaSession(Protocol):
     async def set_track_enabled(self, name: str, enabled: bool) -> None: ...
 
 
+class ViewerAccess(Protocol):
+    """How viewers get in (hostdesk.app.Backend): the link of a show, and what to tell them."""
+
+    def watch_link(self, room: str) -> str: ...
+    def access_details(self) -> str: ...
+
+
 class MainWindow(QMainWindow):
     closed = Signal()
 
@@ -69,13 +76,13 @@ class MainWindow(QMainWindow):
         self,
         control: HostControl,
         session: MediaSession,
-        api_url: str,
+        access: ViewerAccess,
         prefs: PrefsStore,
     ) -> None:
         super().__init__()
         self.control = control
         self.session = session
-        self.api_url = api_url
+        self.access = access
         self.prefs_store = prefs
         self.bridge = Bridge(self)
         self.setWindowTitle("HostDesk")
@@ -103,10 +110,7 @@ class MainWindow(QMainWindow):
         self.show_label.setTextFormat(Qt.TextFormat.PlainText)
         self.state_label = QLabel()
         self.state_label.setObjectName("state")
-        self.link = QLineEdit()
-        self.link.setReadOnly(True)
-        self.link.setMinimumWidth(280)
-        self.copy_button = QPushButton("Copy link")
+        self.viewer_access = ViewerAccessPanel()
         self.go_live_button = QPushButton("Go live…")
         self.end_button = QPushButton("End show…")
         self.settings_button = QPushButton("Settings…")
@@ -117,9 +121,7 @@ class MainWindow(QMainWindow):
         top.addWidget(self.show_label)
         top.addWidget(self.viewers_label)
         top.addStretch(1)
-        top.addWidget(QLabel("Viewer link:"))
-        top.addWidget(self.link)
-        top.addWidget(self.copy_button)
+        top.addWidget(self.viewer_access)
         top.addWidget(self.go_live_button)
         top.addWidget(self.end_button)
         top.addWidget(self.settings_button)
@@ -152,7 +154,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self, mirror: object) -> None:
         c, b, s = self.control, self.bridge, self.stage
-        self.copy_button.clicked.connect(self._copy_link)
+        self.viewer_access.copied.connect(lambda: self._notice("Viewer link copied"))
         self.go_live_button.clicked.connect(self.ask_go_live)
         self.end_button.clicked.connect(self.ask_end_show)
         self.settings_button.clicked.connect(self.open_settings)
@@ -213,14 +215,16 @@ class MainWindow(QMainWindow):
         push_video, push_audio = self.session.open_media(1280, 720)
         self._start_capture(choice, push_video, push_audio)
         self.show_label.setText(choice.room)
-        self.link.setText(f"{self.api_url}/watch/{choice.room}")
+        self.viewer_access.show_access(
+            self.access.watch_link(choice.room), self.access.access_details()
+        )
         self.stage.host_view.set_caption(choice.host_name, True, "")
         try:
             await self.control.go_live(choice.room, choice.host_name)
         except BaseException:
             self._stop_capture()
             self.show_label.setText("No show")
-            self.link.clear()
+            self.viewer_access.clear()
             raise
         self._player.start()
 
@@ -277,7 +281,7 @@ class MainWindow(QMainWindow):
         self._player.stop()
         await self.control.end_show()
         self.show_label.setText("Show ended")
-        self.link.clear()
+        self.viewer_access.clear()
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.prefs_store.load(), self)
@@ -403,13 +407,6 @@ class MainWindow(QMainWindow):
 
     def _capture_problem(self, text: str) -> None:
         self._notice(f"{text}; using the built-in test source instead")
-
-    def _copy_link(self) -> None:
-        if self.link.text():
-            QGuiApplication.clipboard().setText(self.link.text())
-            self._notice("Viewer link copied")
-
-    # -- closing ------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         for model in (self.audience_model, self.hands_model, self.chat_model):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields, replace
 from PySide6.QtCore import QSettings
 
 from hostdesk.config import ConfigError, LiveKitSettings, Settings
+from hostdesk.reach import resolve
 
 log = logging.getLogger("hostdesk.ui")
 
@@ -29,7 +30,7 @@ TEST_PATTERN = "test-pattern"
 TONE = "tone"
 
 #: The command-line options `apply_prefs` lets win over stored preferences.
-CLI_NAMES = frozenset({"host", "port", "auth", "livekit"})
+CLI_NAMES = frozenset({"host", "port", "auth", "livekit", "audience", "public_url", "tls"})
 
 _URL_SCHEMES = ("ws://", "wss://", "http://", "https://")
 _PORTS = range(0, 65536)
@@ -42,10 +43,18 @@ class DesktopPrefs:
     livekit_api_key: str = ""
     #: never logged, never shown in clear
     livekit_api_secret: str = ""
+    #: "" = what the audience implies (hostdesk.reach)
     api_host: str = "127.0.0.1"
     #: 0: any free port
     api_port: int = 3001
     auth: bool = True
+    #: who can watch: "local", "network", "public" ("" = what api_host implies)
+    audience: str = ""
+    #: the https origin viewers open behind a reverse proxy or NAT
+    public_url: str = ""
+    #: the host's own certificate and key for https ("" = HostDesk's own)
+    tls_cert: str = ""
+    tls_key: str = ""
     #: device id; "" = first camera, TEST_PATTERN = the built-in pattern
     camera: str = ""
     #: device id; "" = first microphone, TONE = the built-in tone
@@ -81,10 +90,20 @@ def livekit_problem(prefs: DesktopPrefs) -> str | None:
 
 def prefs_problem(prefs: DesktopPrefs) -> str | None:
     """Why these preferences cannot be saved, as a sentence for the host; None if they can."""
-    if not prefs.api_host.strip():
-        return "The API host must not be empty (127.0.0.1: this computer only)"
     if prefs.api_port not in _PORTS:
         return "The API port must be between 0 and 65535"
+    try:
+        resolve(
+            Settings(
+                api_host=prefs.api_host,
+                audience=prefs.audience,
+                public_url=prefs.public_url,
+                tls_cert=prefs.tls_cert,
+                tls_key=prefs.tls_key,
+            )
+        )
+    except ConfigError as exc:
+        return str(exc)
     return livekit_problem(prefs)
 
 
@@ -104,6 +123,10 @@ class PrefsStore:
             api_host=self._str("api/host", default.api_host) or default.api_host,
             api_port=self._port("api/port", default.api_port),
             auth=self._bool("api/auth", default.auth),
+            audience=self._str("api/audience", default.audience),
+            public_url=self._str("api/public_url", default.public_url),
+            tls_cert=self._str("api/tls_cert", default.tls_cert),
+            tls_key=self._str("api/tls_key", default.tls_key),
             camera=self._str("media/camera", default.camera),
             microphone=self._str("media/microphone", default.microphone),
             room=self._str("show/room", default.room),
@@ -119,6 +142,10 @@ class PrefsStore:
             "api/host": prefs.api_host,
             "api/port": prefs.api_port,
             "api/auth": prefs.auth,
+            "api/audience": prefs.audience,
+            "api/public_url": prefs.public_url,
+            "api/tls_cert": prefs.tls_cert,
+            "api/tls_key": prefs.tls_key,
             "media/camera": prefs.camera,
             "media/microphone": prefs.microphone,
             "show/room": prefs.room,
@@ -199,9 +226,20 @@ def apply_prefs(settings: Settings, prefs: DesktopPrefs, *, cli_overrides: set[s
             prefs.livekit_api_key.strip(),
             prefs.livekit_api_secret.strip(),
         )
+    if "host" in cli_overrides:
+        api_host = settings.api_host
+    elif "audience" in cli_overrides:
+        api_host = ""  # the audience given on the command line picks the address
+    else:
+        api_host = prefs.api_host
+    tls_given = "tls" in cli_overrides
     return replace(
         settings,
-        api_host=settings.api_host if "host" in cli_overrides else prefs.api_host,
+        api_host=api_host,
+        audience=settings.audience if "audience" in cli_overrides else prefs.audience,
+        public_url=settings.public_url if "public_url" in cli_overrides else prefs.public_url,
+        tls_cert=settings.tls_cert if tls_given else prefs.tls_cert,
+        tls_key=settings.tls_key if tls_given else prefs.tls_key,
         api_port=settings.api_port if "port" in cli_overrides else prefs.api_port,
         auth=settings.auth if "auth" in cli_overrides else prefs.auth,
         livekit=livekit,

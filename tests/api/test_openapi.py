@@ -170,7 +170,10 @@ def _app_routes() -> set[tuple[str, str]]:
         "/",
         "/watch/{roomName}",
         "/static/{name}",
-        "/vendor/livekit-client.js",
+        "/vendor/{name}",
+        # LiveKit's signalling, relayed to the configured server (hostdesk/api/relay.py)
+        "/rtc",
+        "/rtc/{tail}",
     }
     return served - heads - page
 

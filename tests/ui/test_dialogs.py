@@ -249,13 +249,26 @@ def test_a_livekit_url_needs_a_key_and_a_secret(qtbot: QtBot) -> None:
     assert dialog.problem_label.text() == ""
 
 
-def test_an_empty_api_host_disables_ok(qtbot: QtBot) -> None:
+def test_an_address_other_computers_cannot_reach_disables_ok_and_says_why(qtbot: QtBot) -> None:
     dialog = settings_dialog(qtbot, DesktopPrefs())
+    dialog.audience_picker.setCurrentIndex(dialog.audience_picker.findData("network"))
+    assert dialog.host_edit.text() == ""  # the loopback address went with "this computer only"
+    assert ok_button(dialog.buttons).isEnabled()
 
-    dialog.host_edit.clear()
+    dialog.host_edit.setText("127.0.0.1")
 
     assert not ok_button(dialog.buttons).isEnabled()
-    assert "API host" in dialog.problem_label.text()
+    assert "Other computers cannot reach 127.0.0.1" in dialog.problem_label.text()
+
+
+def test_anyone_without_a_public_url_disables_ok(qtbot: QtBot) -> None:
+    dialog = settings_dialog(qtbot, DesktopPrefs())
+    dialog.audience_picker.setCurrentIndex(dialog.audience_picker.findData("public"))
+
+    assert not ok_button(dialog.buttons).isEnabled()
+    assert "needs the public URL" in dialog.problem_label.text()
+    dialog.public_url_edit.setText("https://show.example.com")
+    assert ok_button(dialog.buttons).isEnabled()
 
 
 def test_settings_dialog_returns_the_edited_values(qtbot: QtBot) -> None:

@@ -1,0 +1,138 @@
+"""The whole show from another computer on the host's network.
+
+The viewer's headless Chromium runs in a network namespace of the test run's own (its own
+address, reaching nothing but the host's address on a veth pair, tests/lan_fixtures.py). It
+opens the link the host's window shows, over https with the certificate HostDesk generated
+(trusted by its public key, as a viewer who compared the fingerprint would), watches, raises a
+hand, accepts an invitation and goes on stage with its camera; the host's window shows it.
+Once with the ``--dev`` livekit-server HostDesk starts, once with a plain-ws livekit-server on
+the LAN address: both reached by the page through HostDesk's own origin.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+import pytest_asyncio
+from PySide6.QtCore import QSettings
+
+from hostdesk.app import Backend, start_backend
+from hostdesk.config import LiveKitSettings, Settings
+from hostdesk.devserver import LocalLiveKitServer
+from hostdesk.host import HostControl
+from hostdesk.livekit.session import HostSession
+from hostdesk.show.mirror import ShowMirror
+from hostdesk.show.roles import Role
+from hostdesk.ui.main_window import MainWindow
+from hostdesk.ui.settings import PrefsStore
+from tests.api_fixtures import API_KEY, RunningApi
+from tests.browser_fixtures import CAMERA_RGB, ViewerPage
+from tests.desk_fixtures import Desk, eventually
+from tests.lan_fixtures import RemoteBrowser
+from tests.netns import TestNetns
+from tests.viewer.test_viewer_page import (
+    GUEST_VIDEO_PLAYING,
+    HOST_VIDEO_PLAYING,
+    LIVE,
+    _centre,
+    _close_to,
+    _select_hand,
+    _until,
+)
+
+
+@pytest_asyncio.fixture(loop_scope="session", params=["dev", "lan-server"])
+async def lan_desk(
+    request: pytest.FixtureRequest,
+    viewer_computer: TestNetns,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[Desk]:
+    """The host's window and HostDesk serving "people on my network" on the veth address."""
+    monkeypatch.setenv("HOSTDESK_CONFIG", str(tmp_path / "config"))
+    lan_ip = viewer_computer.host_ip
+    livekit = None
+    server = None
+    if request.param == "lan-server":
+        server = LocalLiveKitServer(ip=lan_ip, log_path=tmp_path / "livekit.log")
+        await server.start()
+        creds = server.credentials
+        livekit = LiveKitSettings(creds.url, creds.api_key, creds.api_secret)
+    settings = Settings(
+        api_host=lan_ip, api_port=0, audience="network", api_key=API_KEY, livekit=livekit
+    )
+    backend = await start_backend(settings)
+    mirror = ShowMirror()
+    session = HostSession(mirror)
+    control = HostControl(backend.service, session, mirror)
+    store = PrefsStore(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(control, session, backend, store)
+    window.show()
+    http = aiohttp.ClientSession()
+    try:
+        yield Desk(RunningApi(backend, http), window, control, session, mirror)
+    finally:
+        window.close()
+        await window.bridge.aclose()
+        await control.leave()
+        await http.close()
+        await backend.aclose()
+        if server is not None:
+            await server.stop()
+
+
+async def test_a_viewer_on_another_computer_watches_raises_a_hand_and_goes_on_stage(
+    lan_desk: Desk, remote_browser: RemoteBrowser, viewer_computer: TestNetns
+) -> None:
+    desk = lan_desk
+    backend: Backend = desk.api.backend
+    await desk.go_live()
+    link = desk.window.viewer_access.link.text()
+    origin = f"https://{viewer_computer.host_ip}:{backend.port}"
+    assert link == f"{origin}/watch/{desk.room}"
+    assert backend.certificate is not None
+    assert backend.certificate.fingerprint_sha256 in desk.window.viewer_access.details.text()
+
+    browser = await remote_browser(backend.certificate.spki_sha256_b64)
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    page = await context.new_page()
+    ada = ViewerPage(page, context, "Ada on another computer")
+    page.on("console", ada._on_console)
+    page.on("pageerror", ada._on_page_error)
+    await page.goto(link)
+    assert await page.evaluate("window.isSecureContext") is True
+    await page.fill("#name-input", "Ada Remote")
+    await page.click("#join-button")
+    await _until(ada, LIVE, 30, "the page live")
+    await _until(ada, HOST_VIDEO_PLAYING, 20, "the host's test pattern playing")
+
+    # The page reached LiveKit through HostDesk's origin: the address it knows.
+    joined = await page.evaluate(
+        "(room) => fetch('/api/rooms/join', {method: 'POST', headers: {'Content-Type':"
+        " 'application/json'}, body: JSON.stringify({roomName: room, participantName:"
+        " 'Probe', role: 'viewer'})}).then((r) => r.json())",
+        desk.room,
+    )
+    assert joined["wsUrl"] == "wss://" + origin.removeprefix("https://"), json.dumps(joined)
+
+    await page.click("#hand-button")
+    await eventually(lambda: desk.hand_names() == ["Ada Remote"], 10, "Ada's hand at the host")
+    _select_hand(desk, 0)
+    desk.window.hands.invite_button.click()
+    await page.locator("#invite-dialog").wait_for(state="visible", timeout=10_000)
+    await page.click("#invite-accept")
+    await eventually(
+        lambda: _close_to(_centre(desk), CAMERA_RGB),
+        30,
+        "the remote guest's camera colour on the host's guest tile",
+        lambda: f"centre pixel {_centre(desk)}; {desk.mirror.guests}",
+    )
+    identity = (await ada.view())["identity"]
+    assert desk.mirror.role_of(identity) is Role.GUEST
+    await _until(ada, GUEST_VIDEO_PLAYING, 15, "Ada's self-view")
+    await context.close()
+    assert ada.errors == [], ada.errors
