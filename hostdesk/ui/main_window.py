@@ -121,7 +121,6 @@ class MainWindow(QMainWindow):
         top.addWidget(self.show_label)
         top.addWidget(self.viewers_label)
         top.addStretch(1)
-        top.addWidget(self.viewer_access)
         top.addWidget(self.go_live_button)
         top.addWidget(self.end_button)
         top.addWidget(self.settings_button)
@@ -144,6 +143,8 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(top)
+        # The link gets a row of its own: it is what the host reads out and copies most.
+        layout.addWidget(self.viewer_access)
         layout.addWidget(self.banner)
         layout.addWidget(main, 1)
         self.setCentralWidget(central)
