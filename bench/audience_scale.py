@@ -33,7 +33,7 @@ from typing import Any
 
 import _harness as h
 
-from hostdesk.app import start_backend
+from hostdesk.backend import start_backend
 from hostdesk.show.mirror import Member, ShowMirror
 from hostdesk.show.participants import Participant
 from hostdesk.show.roles import Metadata, Role

@@ -1,6 +1,6 @@
 """How late the host app's Qt event loop runs a 5 ms timer, idle and under load.
 
-The app side is the real one: `hostdesk.app.start_backend` (the embedded API, rate limits off, a
+The app side is the real one: `hostdesk.backend.start_backend` (the embedded API, rate limits off, a
 livekit-server in a network namespace of this run's own) and the window (`HostSession` +
 `HostControl` + `MainWindow`, offscreen) on the qasync loop of hostdesk.ui.runner. A precise
 single-shot QTimer, re-armed every time it fires, records how late each firing is against when it
@@ -32,7 +32,7 @@ from typing import Any
 
 import _harness as h
 
-from hostdesk.app import start_backend
+from hostdesk.backend import start_backend
 from hostdesk.ui.runner import run
 from hostdesk.ui.video_view import BGRA
 

@@ -31,7 +31,7 @@ import uuid
 
 import _harness as h
 
-from hostdesk.app import start_backend
+from hostdesk.backend import start_backend
 from hostdesk.ui.runner import run
 
 TARGET_FPS = 29.0

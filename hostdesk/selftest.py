@@ -44,7 +44,7 @@ async def _run() -> int:
     await check("Qt offscreen", _qt)
     await check("Qt multimedia", _multimedia)
     await check("LiveKit native library", _native)
-    from hostdesk.app import start_backend
+    from hostdesk.backend import start_backend
 
     settings = Settings(api_port=0, auth=True, api_key="self-test", livekit=_NOWHERE)
     try:

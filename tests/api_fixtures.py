@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 import pytest_asyncio
 
-from hostdesk.app import Backend, start_backend
+from hostdesk.backend import Backend, start_backend
 from hostdesk.config import LiveKitSettings, Settings
 from hostdesk.devserver import LocalLiveKitServer
 from tests.bots import Bot

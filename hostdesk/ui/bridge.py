@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from hostdesk.config import ConfigError
 from hostdesk.show.errors import ShowError
 
 log = logging.getLogger("hostdesk.ui")
@@ -51,6 +52,8 @@ class Bridge(QObject):
             raise
         except ShowError as exc:
             self.error.emit(f"{action}: {exc.message}")
+        except ConfigError as exc:  # the host's settings cannot work: the sentence says why
+            self.error.emit(f"{action}: {exc}")
         except (ConnectionError, TimeoutError, OSError) as exc:
             log.warning("%s failed: %r", action, exc)
             self.error.emit(f"{action}: cannot reach LiveKit ({exc or type(exc).__name__})")

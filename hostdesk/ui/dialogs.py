@@ -283,6 +283,8 @@ class GoLiveChoice:
     host_name: str
     camera: str
     microphone: str
+    #: who can watch this show ("" = as HostDesk serves now)
+    audience: str = ""
 
 
 class GoLiveDialog(QDialog):
@@ -295,6 +297,7 @@ class GoLiveDialog(QDialog):
         *,
         cameras: Sequence[Device] | None = None,
         microphones: Sequence[Device] | None = None,
+        audience: Audience = Audience.THIS_COMPUTER,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Go live")
@@ -314,6 +317,13 @@ class GoLiveDialog(QDialog):
             audio_inputs() if microphones is None else microphones,
             prefs.microphone,
         )
+        self.audience_picker = QComboBox()
+        for choice in (Audience.THIS_COMPUTER, Audience.NETWORK):
+            self.audience_picker.addItem(choice.label, choice.value)
+        if audience is Audience.PUBLIC:  # set up in Settings, with its public URL
+            self.audience_picker.addItem(audience.label, audience.value)
+        self.audience_picker.setCurrentIndex(self.audience_picker.findData(audience.value))
+        self._audience_now = audience.value
         self.problem_label = _problem_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -325,6 +335,7 @@ class GoLiveDialog(QDialog):
         form.addRow("Your name:", self.name_edit)
         form.addRow("Camera:", self.camera_picker)
         form.addRow("Microphone:", self.microphone_picker)
+        form.addRow("Who can watch:", self.audience_picker)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addSpacing(layout.spacing())
@@ -343,7 +354,12 @@ class GoLiveDialog(QDialog):
             host_name=self.name_edit.text().strip(),
             camera=self.camera_picker.device_id(),
             microphone=self.microphone_picker.device_id(),
+            audience=self._audience_change(),
         )
+
+    def _audience_change(self) -> str:
+        picked = str(self.audience_picker.currentData())
+        return "" if picked == self._audience_now else picked
 
     def _revalidate(self) -> None:
         choice = self.choice()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from hostdesk.host import HostControl
+from hostdesk.reach import Audience
 from hostdesk.show.connection import ConnectionState
 from hostdesk.show.events import Event
 from hostdesk.show.mirror import Member
@@ -63,10 +64,14 @@ class MediaSession(Protocol):
 
 
 class ViewerAccess(Protocol):
-    """How viewers get in (hostdesk.app.Backend): the link of a show, and what to tell them."""
+    """How viewers get in (hostdesk.backend.Backend): who can watch, the link of a show, what
+    to tell them, and moving to another audience before going live."""
 
+    @property
+    def audience(self) -> Audience: ...
     def watch_link(self, room: str) -> str: ...
     def access_details(self) -> str: ...
+    async def change_audience(self, audience: Audience) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -203,7 +208,7 @@ class MainWindow(QMainWindow):
     # -- going live ---------------------------------------------------------------------------
 
     def ask_go_live(self) -> None:
-        dialog = GoLiveDialog(self.prefs_store.load(), self)
+        dialog = GoLiveDialog(self.prefs_store.load(), self, audience=self.access.audience)
         dialog.accepted.connect(lambda: self.go_live(dialog.choice()))
         dialog.open()
 
@@ -213,6 +218,8 @@ class MainWindow(QMainWindow):
         self.bridge.run("Go live", self._go_live(choice))
 
     async def _go_live(self, choice: GoLiveChoice) -> None:
+        if choice.audience:
+            await self.access.change_audience(Audience(choice.audience))
         push_video, push_audio = self.session.open_media(1280, 720)
         self._start_capture(choice, push_video, push_audio)
         self.show_label.setText(choice.room)

@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 
 from hostdesk.cli import build_parser, settings_from
 from hostdesk.config import ConfigError, LiveKitSettings, Settings
+from hostdesk.reach import Audience
 from hostdesk.ui.dialogs import (
     RESTART_NOTE,
     GoLiveChoice,
@@ -512,3 +513,23 @@ def test_a_stored_url_without_its_secret_is_a_config_error() -> None:
 def test_unknown_command_line_names_are_refused() -> None:
     with pytest.raises(ValueError, match="hots"):
         apply_prefs(from_cli([]), DesktopPrefs(), cli_overrides={"hots"})
+
+
+def test_the_go_live_dialog_offers_who_can_watch_starting_from_how_hostdesk_serves_now(
+    qtbot: QtBot,
+) -> None:
+    dialog = GoLiveDialog(
+        DesktopPrefs(room="Show", host_name="Jane"),
+        cameras=CAMERAS,
+        microphones=MICROPHONES,
+        audience=Audience.NETWORK,
+    )
+    qtbot.addWidget(dialog)
+    picker = dialog.audience_picker
+
+    assert picker.currentText() == "People on my network"
+    assert dialog.choice().audience == ""  # unchanged: nothing to move
+    picker.setCurrentIndex(picker.findData("local"))
+    assert dialog.choice().audience == "local"
+    # "Anyone" needs its public URL, set in Settings: offered only when that is how it serves
+    assert picker.findData("public") == -1

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
@@ -20,16 +21,19 @@ import pytest
 import pytest_asyncio
 from PySide6.QtCore import QSettings
 
-from hostdesk.app import Backend, start_backend
+from hostdesk import netaddr
+from hostdesk.backend import Backend, start_backend
 from hostdesk.config import LiveKitSettings, Settings
 from hostdesk.devserver import LocalLiveKitServer
 from hostdesk.host import HostControl
 from hostdesk.livekit.session import HostSession
+from hostdesk.show.connection import ConnectionState
 from hostdesk.show.mirror import ShowMirror
 from hostdesk.show.roles import Role
+from hostdesk.ui.dialogs import GoLiveChoice
 from hostdesk.ui.main_window import MainWindow
-from hostdesk.ui.settings import PrefsStore
-from tests.api_fixtures import API_KEY, RunningApi
+from hostdesk.ui.settings import TEST_PATTERN, TONE, PrefsStore
+from tests.api_fixtures import API_KEY, RunningApi, new_room
 from tests.browser_fixtures import CAMERA_RGB, ViewerPage
 from tests.desk_fixtures import Desk, eventually
 from tests.lan_fixtures import RemoteBrowser
@@ -43,6 +47,26 @@ from tests.viewer.test_viewer_page import (
     _select_hand,
     _until,
 )
+
+
+@asynccontextmanager
+async def _desk(settings: Settings, tmp_path: Path) -> AsyncIterator[Desk]:
+    backend = await start_backend(settings)
+    mirror = ShowMirror()
+    session = HostSession(mirror)
+    control = HostControl(backend.service, session, mirror)
+    store = PrefsStore(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(control, session, backend, store)
+    window.show()
+    http = aiohttp.ClientSession()
+    try:
+        yield Desk(RunningApi(backend, http), window, control, session, mirror)
+    finally:
+        window.close()
+        await window.bridge.aclose()
+        await control.leave()
+        await http.close()
+        await backend.aclose()
 
 
 @pytest_asyncio.fixture(loop_scope="session", params=["dev", "lan-server"])
@@ -65,22 +89,10 @@ async def lan_desk(
     settings = Settings(
         api_host=lan_ip, api_port=0, audience="network", api_key=API_KEY, livekit=livekit
     )
-    backend = await start_backend(settings)
-    mirror = ShowMirror()
-    session = HostSession(mirror)
-    control = HostControl(backend.service, session, mirror)
-    store = PrefsStore(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(control, session, backend, store)
-    window.show()
-    http = aiohttp.ClientSession()
     try:
-        yield Desk(RunningApi(backend, http), window, control, session, mirror)
+        async with _desk(settings, tmp_path) as desk:
+            yield desk
     finally:
-        window.close()
-        await window.bridge.aclose()
-        await control.leave()
-        await http.close()
-        await backend.aclose()
         if server is not None:
             await server.stop()
 
@@ -136,3 +148,46 @@ async def test_a_viewer_on_another_computer_watches_raises_a_hand_and_goes_on_st
     await _until(ada, GUEST_VIDEO_PLAYING, 15, "Ada's self-view")
     await context.close()
     assert ada.errors == [], ada.errors
+
+
+async def test_choosing_the_network_when_going_live_lets_another_computer_watch(
+    viewer_computer: TestNetns,
+    remote_browser: RemoteBrowser,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Started for this computer only (with --dev), the host picks "People on my network" in
+    the Go live dialog: HostDesk moves to https on the network address, the local LiveKit
+    announces that address for media, and the link the window then shows works from there."""
+    monkeypatch.setenv("HOSTDESK_CONFIG", str(tmp_path / "config"))
+    # This machine's network address, as far as HostDesk can tell, is the veth's host side.
+    monkeypatch.setattr(netaddr, "network_addresses", lambda: [viewer_computer.host_ip])
+    settings = Settings(api_host="", api_port=0, api_key=API_KEY, livekit=None)
+    async with _desk(settings, tmp_path) as desk:
+        backend: Backend = desk.api.backend
+        assert backend.certificate is None and backend.api_url.startswith("http://127.0.0.1:")
+        desk.room = new_room()
+        desk.window.go_live(
+            GoLiveChoice(desk.room, "Jane Host", TEST_PATTERN, TONE, audience="network")
+        )
+        await eventually(lambda: desk.session.state is ConnectionState.LIVE, 20, "going live")
+        link = desk.window.viewer_access.link.text()
+        assert link == f"https://{viewer_computer.host_ip}:{backend.port}/watch/{desk.room}"
+        assert "People on my network" in desk.window.viewer_access.details.text()
+        assert backend.certificate is not None
+
+        browser = await remote_browser(backend.certificate.spki_sha256_b64)
+        context = await browser.new_context()
+        page = await context.new_page()
+        bo = ViewerPage(page, context, "Bo on another computer")
+        page.on("console", bo._on_console)
+        page.on("pageerror", bo._on_page_error)
+        await page.goto(link)
+        await page.fill("#name-input", "Bo Remote")
+        await page.click("#join-button")
+        await _until(bo, LIVE, 30, "the page live")
+        await _until(bo, HOST_VIDEO_PLAYING, 20, "the host's test pattern playing")
+        await page.click("#hand-button")
+        await eventually(lambda: desk.hand_names() == ["Bo Remote"], 10, "Bo's hand at the host")
+        await context.close()
+        assert bo.errors == [], bo.errors
