@@ -103,3 +103,16 @@ def test_the_livekit_url_a_viewer_gets_works_from_where_the_page_is(
     livekit: str, origin: str, expected: str
 ) -> None:
     assert viewer_livekit_url(livekit, origin) == expected
+
+
+def test_livekit_public_url_is_what_viewers_are_given_when_set() -> None:
+    from hostdesk.config import livekit_from_env
+
+    env = {"LIVEKIT_URL": "ws://10.0.0.5:7880", "LIVEKIT_API_KEY": "k", "LIVEKIT_API_SECRET": "s"}
+    assert livekit_from_env(env).viewer_url == "ws://10.0.0.5:7880"  # type: ignore[union-attr]
+    env["LIVEKIT_PUBLIC_URL"] = "wss://livekit.example.com"
+    livekit = livekit_from_env(env)
+    assert livekit is not None and livekit.url == "ws://10.0.0.5:7880"
+    assert viewer_livekit_url(livekit.viewer_url, "https://192.0.2.2:3001") == (
+        "wss://livekit.example.com"
+    )

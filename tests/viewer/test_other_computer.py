@@ -44,6 +44,7 @@ from tests.viewer.test_viewer_page import (
     LIVE,
     _centre,
     _close_to,
+    _screenshot_dir,
     _select_hand,
     _until,
 )
@@ -146,6 +147,12 @@ async def test_a_viewer_on_another_computer_watches_raises_a_hand_and_goes_on_st
     identity = (await ada.view())["identity"]
     assert desk.mirror.role_of(identity) is Role.GUEST
     await _until(ada, GUEST_VIDEO_PLAYING, 15, "Ada's self-view")
+    if desk.api.backend.dev is not None:  # once is enough: the --dev variant
+        shots = _screenshot_dir()
+        await page.screenshot(path=str(shots / "viewer-other-computer.png"))
+        desk.window.viewer_access.qr_button.setChecked(True)
+        desk.window.resize(1366, 768)
+        desk.window.grab().save(str(shots / "host-network.png"))
     await context.close()
     assert ada.errors == [], ada.errors
 
