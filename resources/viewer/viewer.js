@@ -100,6 +100,7 @@
     finished: false,
     hostSeen: false,
     resuming: false, // livekit-client is resuming the connection by itself
+    place: null, // {sid, node}: the room we were last in, and the LiveKit server (node) holding it
     retries: 0,
     retryTimer: 0,
     handRaised: false,
@@ -380,8 +381,10 @@
     setState(app.hostSeen ? "reconnecting" : "connecting");
     const lk = new LK.Room({ adaptiveStream: true, dynacast: true });
     listen(lk, generation);
+    let sid = "";
     try {
       await lk.connect(app.joined.wsUrl, app.joined.token);
+      sid = await roomSid(lk);
     } catch (err) {
       if (generation !== app.generation) return;
       teardown(lk);
@@ -403,7 +406,18 @@
       await lk.disconnect();
       return;
     }
+    const last = app.place;
+    const node = (lk.serverInfo && lk.serverInfo.nodeId) || "";
+    app.place = { sid, node };
     app.lk = lk;
+    if (last && sid && node && sid !== last.sid && node === last.node) {
+      // The same LiveKit server (node), but a new room of the show's name, made by this join:
+      // the room we were in was closed while we were away (the host ended the show), and its
+      // ROOM_DELETED was lost with the connection it was sent on (see onReconnected). A
+      // restarted server, which forgets rooms that are not over, has a new node.
+      finish("ended", "The show has ended");
+      return;
+    }
     app.retries = 0;
     app.resuming = false;
     app.announced = Promise.race([lk.localParticipant.waitUntilActive(), sleep(ACTIVE_WAIT_MS)])
@@ -437,11 +451,7 @@
         app.resuming = true;
         render();
       }))
-      .on(E.Reconnected, current(() => {
-        app.resuming = false;
-        syncStage();
-        render();
-      }))
+      .on(E.Reconnected, current(() => onReconnected(lk, generation)))
       .on(E.ParticipantConnected, current(render))
       .on(E.ParticipantDisconnected, current(render))
       .on(E.ParticipantMetadataChanged, current((_old, participant) => {
@@ -485,10 +495,45 @@
     } else {
       // SERVER_SHUTDOWN, a lost connection, a failed resume: rejoin with the same token.
       // A restarted LiveKit server forgets roles and hands; the host app re-applies them.
-      app.onStage = false;
-      dropPrepared();
-      retryLater();
-      render();
+      rejoinLater();
+    }
+  }
+
+  async function onReconnected(lk, generation) {
+    const sid = await roomSid(lk);
+    if (generation !== app.generation || app.finished) return;
+    if (app.place && sid && sid !== app.place.sid) {
+      // livekit-client joined again by itself, into a new room of the show's name: the room we
+      // were in is gone. When the host ends the show, livekit-client can drop the connection
+      // the server's ROOM_DELETED is on before reading it (the data channels close first) and
+      // resume; the server answers that with a leave of STATE_MISMATCH, the same answer a
+      // restarted LiveKit server gives, and livekit-client joins anew. Our own join tells the
+      // two apart (connect): a restarted server is a new node.
+      teardown(lk);
+      app.lk = null;
+      lk.disconnect().catch((err) => warn("disconnect failed", err));
+      rejoinLater();
+      return;
+    }
+    app.resuming = false;
+    syncStage();
+    render();
+  }
+
+  /** After a lost session: joins again with the same token, in a while (retryLater). */
+  function rejoinLater() {
+    app.onStage = false;
+    dropPrepared();
+    retryLater();
+    render();
+  }
+
+  /** The room's id as the server issued it ("" once disconnected). */
+  async function roomSid(lk) {
+    try {
+      return await lk.getSid();
+    } catch {
+      return "";
     }
   }
 
