@@ -131,10 +131,10 @@ class Backend:
         previous = self._listening
         await previous.server.aclose()
         try:
-            await self._announce(reach.media_ips)
+            await self._announce(reach)
             self._listening = await self._listen(wanted, reach, tls)
         except StartError:
-            await self._announce(previous.reach.media_ips)
+            await self._announce(previous.reach)
             self._listening = await self._listen(
                 self.settings, previous.reach, _tls(self.settings, previous.reach)
             )
@@ -145,10 +145,12 @@ class Backend:
     async def _listen(self, settings: Settings, reach: Reach, tls: _Tls) -> _Listening:
         return await _listen(self.service, self.auth, self.livekit, settings, reach, tls)
 
-    async def _announce(self, media_ips: tuple[str, ...]) -> None:
-        if self.dev is not None and self.dev.announce != media_ips:
-            self.dev.announce = media_ips
-            await self.dev.restart()  # same URL, ports and keys; media on the new addresses
+    async def _announce(self, reach: Reach) -> None:
+        dev = self.dev
+        wanted = (reach.media_ips, reach.media_public_ip)
+        if dev is not None and (dev.announce, dev.external_ip) != wanted:
+            dev.announce, dev.external_ip = wanted
+            await dev.restart()  # same URL, ports and keys; media on the new addresses
 
     async def aclose(self) -> None:
         try:
@@ -176,6 +178,7 @@ def _tls(settings: Settings, reach: Reach) -> _Tls:
             cert = load_certificate(Path(settings.tls_cert), Path(settings.tls_key))
         else:
             hosts = [reach.link_host, *netaddr.machine_addresses(), *reach.media_ips]
+            hosts.append(reach.media_public_ip)
             if reach.public_url:
                 hosts.append(urlsplit(reach.public_url).hostname or "")
             cert = machine_certificate(default_folder(), [h for h in hosts if h])
@@ -231,7 +234,11 @@ async def start_backend(settings: Settings) -> Backend:
         dev = None
         if livekit is None:
             try:
-                dev = LocalLiveKitServer(announce=reach.media_ips, preferred_ports=DEV_PORTS)
+                dev = LocalLiveKitServer(
+                    announce=reach.media_ips,
+                    external_ip=reach.media_public_ip,
+                    preferred_ports=DEV_PORTS,
+                )
             except LiveKitServerMissing as exc:
                 raise StartError(str(exc)) from None
             await dev.start()

@@ -202,6 +202,7 @@ class LocalLiveKitServer:
         http_port: int | None = None,
         log_path: Path | None = None,
         announce: Sequence[str] = (),
+        external_ip: str = "",
         preferred_ports: tuple[int, int, int] | None = None,
     ) -> None:
         self.binary = binary if binary is not None else find_livekit_server()
@@ -209,6 +210,8 @@ class LocalLiveKitServer:
         self.netns = netns
         #: the addresses announced for media (ICE); empty: `ip` itself
         self.announce: tuple[str, ...] = tuple(announce)
+        #: the address told to clients instead, when media reaches us through NAT
+        self.external_ip = external_ip
         # Inside a namespace of our own every port is free; outside, pick ports free on ip.
         probe_host = "127.0.0.1" if netns is not None else ip
         taken = {http_port} if http_port is not None else set()
@@ -246,6 +249,11 @@ class LocalLiveKitServer:
         address and its RTC TCP port on every address."""
         media = self.announce or (self.ip,)
         loopback = any(_is_loopback(a) for a in media)
+        rtc: dict[str, Any] = {}
+        # livekit-server rewrites every IPv4 host candidate to node_ip: set it for one address
+        # (or the NAT's public one) only, else viewers are offered just the first address.
+        if self.external_ip or len(media) == 1:
+            rtc["node_ip"] = self.external_ip or media[0]
         return {
             "port": self.http_port,
             "bind_addresses": [self.ip],
@@ -256,7 +264,7 @@ class LocalLiveKitServer:
                 "tcp_port": self.rtc_tcp_port,
                 # Announce ip and nothing else; never ask a STUN server for our address.
                 "use_external_ip": False,
-                "node_ip": media[0],
+                **rtc,
                 "enable_loopback_candidate": loopback,
                 "ips": {"includes": [f"{a}/{128 if ':' in a else 32}" for a in media]},
                 "use_mdns": False,

@@ -58,8 +58,10 @@ class Reach:
     public_url: str
     #: the host links name when there is no public URL
     link_host: str
-    #: what a local livekit-server (--dev) announces for media
+    #: the addresses of this machine a local livekit-server (--dev) offers media on
     media_ips: tuple[str, ...]
+    #: the public address it announces instead, when that is not this machine's (NAT)
+    media_public_ip: str = ""
     trusted_proxies: tuple[str, ...] = ()
 
     def origin(self, port: int) -> str:
@@ -129,7 +131,8 @@ def resolve(settings: Settings) -> Reach:
         if public_url:
             raise ConfigError("A public URL is for “Anyone” (--watch public)")
         media: tuple[str, ...] = (host,)
-    else:
+    media_public_ip = ""
+    if audience is not Audience.THIS_COMPUTER:
         host = host or "0.0.0.0"
         if audience is Audience.NETWORK and netaddr.is_loopback(host):
             raise ConfigError(
@@ -149,7 +152,8 @@ def resolve(settings: Settings) -> Reach:
             raise ConfigError("This computer has no network address: connect it to a network")
         public_ip = _ip_literal(urlsplit(public_url).hostname or "") if public_url else None
         if public_ip and public_ip not in media:
-            media = (*media, public_ip)
+            # Behind NAT (port forwarding): LiveKit binds here and tells viewers that address.
+            media_public_ip = public_ip
     link_host = netaddr.link_host(host) if public_url == "" else host
     return Reach(
         audience=audience,
@@ -158,6 +162,7 @@ def resolve(settings: Settings) -> Reach:
         public_url=public_url,
         link_host=link_host,
         media_ips=media,
+        media_public_ip=media_public_ip,
         trusted_proxies=_check_proxies(settings.trusted_proxies),
     )
 

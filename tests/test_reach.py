@@ -57,7 +57,7 @@ def test_behind_a_reverse_proxy_links_use_the_public_url_and_the_api_stays_plain
 
 def test_port_forwarding_serves_tls_and_announces_the_public_ip_for_media() -> None:
     reach = resolve(Settings(api_host="", audience="public", public_url="https://203.0.113.9:3001"))
-    assert reach.tls and reach.media_ips == (LAN, "203.0.113.9")
+    assert reach.tls and reach.media_ips == (LAN,) and reach.media_public_ip == "203.0.113.9"
 
 
 @pytest.mark.parametrize(
