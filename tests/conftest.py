@@ -28,6 +28,10 @@ from tests.lan_fixtures import remote_browser, viewer_computer
 # livekit_server: a started LocalLiveKitServer inside it; .credentials.url / api_key / api_secret
 from tests.livekit_fixtures import livekit_netns, livekit_server
 
+# --- A reverse proxy in front of HostDesk: Debian's nginx (tests/proxy_fixtures.py) -----------
+# reverse_proxy(listen_ip): an Nginx with its own certificate; await .start(upstream_port)
+from tests.proxy_fixtures import reverse_proxy
+
 __all__ = [
     "api",
     "browser",
@@ -36,6 +40,7 @@ __all__ = [
     "livekit_server",
     "open_api",
     "remote_browser",
+    "reverse_proxy",
     "start_api",
     "viewer_computer",
     "viewer_pages",

@@ -1,0 +1,229 @@
+"""A viewer on a network that blocks UDP still watches and goes on stage: over LiveKit's RTC
+TCP port, which --dev opens beside the UDP one (docs/reaching-viewers.md, "Firewall").
+
+HostDesk serves "people on my network" with --dev on the host's veth address
+(tests/viewer/test_other_computer.py's ``lan_desk``, its "dev" variant). Inside the viewer's
+computer (the session's shared network namespace, tests/lan_fixtures.py) an nftables table of
+this test's own drops every UDP packet to and from the network, with a counter; the table is
+deleted afterwards, and the test checks that it is gone. The page must be live, play the host's
+video and reach the host's window with its camera, and its peer connection's selected candidate
+pair must be TCP to LiveKit's RTC TCP port (also seen by ``ss`` in the namespace).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from hostdesk.app import Backend
+from hostdesk.show.roles import Role
+from tests.browser_fixtures import CAMERA_RGB, ViewerPage
+from tests.desk_fixtures import Desk, eventually
+from tests.lan_fixtures import RemoteBrowser
+from tests.netns import TestNetns
+from tests.viewer import test_other_computer
+from tests.viewer.test_viewer_page import (
+    GUEST_VIDEO_PLAYING,
+    HOST_VIDEO_PLAYING,
+    LIVE,
+    _centre,
+    _close_to,
+    _select_hand,
+    _until,
+)
+
+#: The host's window with HostDesk serving "people on my network" (parametrized to "dev").
+lan_desk = test_other_computer.lan_desk
+
+NFT = "/usr/sbin/nft"
+TABLE = "hostdesk_test_no_udp"
+
+#: Keeps every RTCPeerConnection the page makes in `window.__peerConnections` (init script).
+RECORD_PEER_CONNECTIONS = """(() => {
+  const Native = window.RTCPeerConnection;
+  const made = [];
+  Object.defineProperty(window, '__peerConnections', {value: made});
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); made.push(this); }
+  };
+})()"""
+
+#: JS: for each connected peer connection, its selected candidate pair (null: none selected).
+SELECTED_PAIRS = """async () => {
+  const pairs = [];
+  for (const pc of window.__peerConnections) {
+    if (pc.connectionState !== 'connected') continue;
+    const stats = await pc.getStats();
+    let pair = null;
+    stats.forEach((s) => {
+      if (s.type === 'transport' && s.selectedCandidatePairId) {
+        pair = stats.get(s.selectedCandidatePairId);
+      }
+    });
+    if (!pair) { pairs.push(null); continue; }
+    const local = stats.get(pair.localCandidateId);
+    const remote = stats.get(pair.remoteCandidateId);
+    pairs.push({local: local.protocol, remote: remote.protocol, address: remote.address,
+      port: remote.port, bytesReceived: pair.bytesReceived, bytesSent: pair.bytesSent});
+  }
+  return pairs;
+}"""
+
+
+def _ip_netns_exec(netns: TestNetns, *command: str, stdin: str | None = None) -> str:
+    ip = shutil.which("ip") or "/usr/sbin/ip"
+    done = subprocess.run(
+        [ip, "netns", "exec", netns.name, *command],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"`{' '.join(command)}` in {netns.name} failed ({done.returncode}): "
+            f"{(done.stderr or done.stdout).strip()}"
+        )
+    return done.stdout
+
+
+@dataclass
+class UdpBlocked:
+    """UDP dropped both ways on the viewer's network interface, counted."""
+
+    netns: TestNetns
+
+    def dropped(self) -> int:
+        """Packets dropped so far (both directions)."""
+        listing = json.loads(
+            _ip_netns_exec(self.netns, NFT, "--json", "list", "table", "inet", TABLE)
+        )
+        return sum(
+            expr["counter"]["packets"]
+            for item in listing["nftables"]
+            if "rule" in item
+            for expr in item["rule"]["expr"]
+            if "counter" in expr
+        )
+
+
+def _tables(netns: TestNetns) -> str:
+    return _ip_netns_exec(netns, NFT, "list", "tables")
+
+
+@pytest.fixture
+def udp_blocked(viewer_computer: TestNetns) -> Iterator[UdpBlocked]:
+    """An nftables table in the viewer's namespace dropping UDP on its veth; deleted after."""
+    if not shutil.which(NFT):
+        pytest.fail(
+            f"{NFT} not found: the UDP-blocked test drops UDP with nftables. "
+            "Install it with `apt-get install nftables`.",
+            pytrace=False,
+        )
+    device = viewer_computer.ns_if
+    rules = f"""table inet {TABLE} {{
+    chain output {{
+        type filter hook output priority filter; policy accept;
+        oifname "{device}" meta l4proto udp counter drop
+    }}
+    chain input {{
+        type filter hook input priority filter; policy accept;
+        iifname "{device}" meta l4proto udp counter drop
+    }}
+}}
+"""
+    assert TABLE not in _tables(viewer_computer), "a UDP block left by an earlier test"
+    _ip_netns_exec(viewer_computer, NFT, "-f", "-", stdin=rules)
+    try:
+        yield UdpBlocked(viewer_computer)
+    finally:
+        _ip_netns_exec(viewer_computer, NFT, "delete", "table", "inet", TABLE)
+    # The namespace is the whole session's: no other test may find UDP blocked.
+    assert TABLE not in _tables(viewer_computer), _tables(viewer_computer)
+
+
+def _tcp_to(netns: TestNetns, address: str, port: int) -> list[str]:
+    """Established TCP connections from the namespace to `address:port`, as `ss` shows them."""
+    out = _ip_netns_exec(netns, "ss", "-Htn", "state", "established", "dst", f"{address}:{port}")
+    return [line for line in out.splitlines() if line.strip()]
+
+
+async def _selected_pairs(page: Any) -> list[dict[str, Any] | None]:
+    pairs: list[dict[str, Any] | None] = await page.evaluate(SELECTED_PAIRS)
+    return pairs
+
+
+@pytest.mark.parametrize("lan_desk", ["dev"], indirect=True)
+async def test_with_udp_blocked_a_viewer_on_another_computer_watches_and_goes_on_stage_over_tcp(
+    lan_desk: Desk,
+    remote_browser: RemoteBrowser,
+    viewer_computer: TestNetns,
+    udp_blocked: UdpBlocked,
+) -> None:
+    desk = lan_desk
+    backend: Backend = desk.api.backend
+    assert backend.dev is not None and backend.certificate is not None
+    tcp_port = backend.dev.rtc_tcp_port
+    host_ip = viewer_computer.host_ip
+    await desk.go_live()
+    link = desk.window.viewer_access.link.text()
+    assert link == f"https://{host_ip}:{backend.port}/watch/{desk.room}"
+
+    browser = await remote_browser(backend.certificate.spki_sha256_b64)
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    await context.add_init_script(RECORD_PEER_CONNECTIONS)
+    page = await context.new_page()
+    ada = ViewerPage(page, context, "Ada without UDP")
+    page.on("console", ada._on_console)
+    page.on("pageerror", ada._on_page_error)
+    await page.goto(link)
+    await page.fill("#name-input", "Ada Tcp")
+    await page.click("#join-button")
+    await _until(ada, LIVE, 30, "the page live")
+    await _until(ada, HOST_VIDEO_PLAYING, 20, "the host's test pattern playing")
+
+    def over_tcp(pairs: list[dict[str, Any] | None]) -> bool:
+        return bool(pairs) and all(
+            p is not None
+            and p["local"] == "tcp"
+            and p["remote"] == "tcp"
+            and (p["address"], p["port"]) == (host_ip, tcp_port)
+            for p in pairs
+        )
+
+    watching = await _selected_pairs(page)
+    assert over_tcp(watching), watching
+    assert sum(p["bytesReceived"] for p in watching if p) > 0, watching
+    assert _tcp_to(viewer_computer, host_ip, tcp_port), "no TCP connection to LiveKit's RTC port"
+
+    await page.click("#hand-button")
+    await eventually(lambda: desk.hand_names() == ["Ada Tcp"], 10, "Ada's hand at the host")
+    _select_hand(desk, 0)
+    desk.window.hands.invite_button.click()
+    await page.locator("#invite-dialog").wait_for(state="visible", timeout=10_000)
+    await page.click("#invite-accept")
+    await eventually(
+        lambda: _close_to(_centre(desk), CAMERA_RGB),
+        30,
+        "the guest's camera colour on the host's guest tile, over TCP",
+        lambda: f"centre pixel {_centre(desk)}; {desk.mirror.guests}",
+    )
+    identity = (await ada.view())["identity"]
+    assert desk.mirror.role_of(identity) is Role.GUEST
+    await _until(ada, GUEST_VIDEO_PLAYING, 15, "Ada's self-view")
+
+    on_stage = await _selected_pairs(page)
+    assert over_tcp(on_stage), on_stage
+    assert sum(p["bytesSent"] for p in on_stage if p) > 0, on_stage
+    # The browser did try UDP (ICE checks, media) and the network dropped it: this is the
+    # fallback, not a page that never wanted UDP.
+    assert udp_blocked.dropped() > 0
+    await context.close()
+    assert ada.errors == [], ada.errors
