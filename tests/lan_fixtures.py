@@ -24,7 +24,8 @@ import pytest
 import pytest_asyncio
 
 from tests.browser_fixtures import CAMERA_RGB, CAMERA_SIZE, CHROMIUM, CHROMIUM_ARGS, write_y4m
-from tests.netns import NetnsUnavailable, TestNetns, create_test_netns
+from tests.livekit_fixtures import own_netns
+from tests.netns import TestNetns
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
@@ -38,17 +39,7 @@ def _fail(message: str) -> NoReturn:
 
 @pytest.fixture(scope="session")
 def viewer_computer() -> Iterator[TestNetns]:
-    problem = None
-    try:
-        netns = create_test_netns()
-    except NetnsUnavailable as exc:
-        problem = str(exc)
-    if problem is not None:
-        _fail(problem)
-    try:
-        yield netns
-    finally:
-        netns.cleanup()
+    yield from own_netns()
 
 
 RemoteBrowser = Callable[[str], Awaitable["Browser"]]

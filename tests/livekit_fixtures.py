@@ -27,9 +27,9 @@ def _fail(message: str) -> NoReturn:
     pytest.fail(message, pytrace=False)
 
 
-@pytest.fixture(scope="session")
-def livekit_netns() -> Iterator[TestNetns]:
-    """The test run's own network namespace and veth pair."""
+def own_netns() -> Iterator[TestNetns]:
+    """A network namespace and veth pair of the run's own, for a session fixture to yield;
+    where one cannot be made, the run fails with how to make it possible."""
     problem = None
     try:
         netns = create_test_netns()
@@ -41,6 +41,12 @@ def livekit_netns() -> Iterator[TestNetns]:
         yield netns
     finally:
         netns.cleanup()
+
+
+@pytest.fixture(scope="session")
+def livekit_netns() -> Iterator[TestNetns]:
+    """The test run's own network namespace and veth pair."""
+    yield from own_netns()
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -29,24 +29,16 @@ from hostdesk.host import HostControl
 from hostdesk.livekit.session import HostSession
 from hostdesk.show.connection import ConnectionState
 from hostdesk.show.mirror import ShowMirror
-from hostdesk.show.roles import Role
 from hostdesk.ui.dialogs import GoLiveChoice
 from hostdesk.ui.main_window import MainWindow
 from hostdesk.ui.settings import TEST_PATTERN, TONE, PrefsStore
 from tests.api_fixtures import API_KEY, RunningApi, new_room
-from tests.browser_fixtures import CAMERA_RGB, ViewerPage
 from tests.desk_fixtures import Desk, eventually
 from tests.lan_fixtures import RemoteBrowser
 from tests.netns import TestNetns
+from tests.remote_viewer import hand_up_and_on_stage, join, open_remote, probe_join, watching
 from tests.viewer.test_viewer_page import (
-    GUEST_VIDEO_PLAYING,
-    HOST_VIDEO_PLAYING,
-    LIVE,
-    _centre,
-    _close_to,
     _screenshot_dir,
-    _select_hand,
-    _until,
 )
 
 
@@ -111,49 +103,24 @@ async def test_a_viewer_on_another_computer_watches_raises_a_hand_and_goes_on_st
     assert backend.certificate.fingerprint_sha256 in desk.window.viewer_access.details.text()
 
     browser = await remote_browser(backend.certificate.spki_sha256_b64)
-    context = await browser.new_context(viewport={"width": 1280, "height": 800})
-    page = await context.new_page()
-    ada = ViewerPage(page, context, "Ada on another computer")
-    page.on("console", ada._on_console)
-    page.on("pageerror", ada._on_page_error)
-    await page.goto(link)
+    ada = await open_remote(browser, link, "Ada on another computer")
+    page = ada.page
     assert await page.evaluate("window.isSecureContext") is True
-    await page.fill("#name-input", "Ada Remote")
-    await page.click("#join-button")
-    await _until(ada, LIVE, 30, "the page live")
-    await _until(ada, HOST_VIDEO_PLAYING, 20, "the host's test pattern playing")
+    await join(ada, "Ada Remote")
+    await watching(ada)
 
     # The page reached LiveKit through HostDesk's origin: the address it knows.
-    joined = await page.evaluate(
-        "(room) => fetch('/api/rooms/join', {method: 'POST', headers: {'Content-Type':"
-        " 'application/json'}, body: JSON.stringify({roomName: room, participantName:"
-        " 'Probe', role: 'viewer'})}).then((r) => r.json())",
-        desk.room,
-    )
+    joined = await probe_join(ada, desk.room)
     assert joined["wsUrl"] == "wss://" + origin.removeprefix("https://"), json.dumps(joined)
 
-    await page.click("#hand-button")
-    await eventually(lambda: desk.hand_names() == ["Ada Remote"], 10, "Ada's hand at the host")
-    _select_hand(desk, 0)
-    desk.window.hands.invite_button.click()
-    await page.locator("#invite-dialog").wait_for(state="visible", timeout=10_000)
-    await page.click("#invite-accept")
-    await eventually(
-        lambda: _close_to(_centre(desk), CAMERA_RGB),
-        30,
-        "the remote guest's camera colour on the host's guest tile",
-        lambda: f"centre pixel {_centre(desk)}; {desk.mirror.guests}",
-    )
-    identity = (await ada.view())["identity"]
-    assert desk.mirror.role_of(identity) is Role.GUEST
-    await _until(ada, GUEST_VIDEO_PLAYING, 15, "Ada's self-view")
+    await hand_up_and_on_stage(desk, ada, "Ada Remote")
     if desk.api.backend.dev is not None:  # once is enough: the --dev variant
         shots = _screenshot_dir()
         await page.screenshot(path=str(shots / "viewer-other-computer.png"))
         desk.window.viewer_access.qr_button.setChecked(True)
         desk.window.resize(1366, 768)
         desk.window.grab().save(str(shots / "host-network.png"))
-    await context.close()
+    await ada.context.close()
     assert ada.errors == [], ada.errors
 
 
@@ -184,17 +151,10 @@ async def test_choosing_the_network_when_going_live_lets_another_computer_watch(
         assert backend.certificate is not None
 
         browser = await remote_browser(backend.certificate.spki_sha256_b64)
-        context = await browser.new_context()
-        page = await context.new_page()
-        bo = ViewerPage(page, context, "Bo on another computer")
-        page.on("console", bo._on_console)
-        page.on("pageerror", bo._on_page_error)
-        await page.goto(link)
-        await page.fill("#name-input", "Bo Remote")
-        await page.click("#join-button")
-        await _until(bo, LIVE, 30, "the page live")
-        await _until(bo, HOST_VIDEO_PLAYING, 20, "the host's test pattern playing")
-        await page.click("#hand-button")
+        bo = await open_remote(browser, link, "Bo on another computer")
+        await join(bo, "Bo Remote")
+        await watching(bo)
+        await bo.page.click("#hand-button")
         await eventually(lambda: desk.hand_names() == ["Bo Remote"], 10, "Bo's hand at the host")
-        await context.close()
+        await bo.context.close()
         assert bo.errors == [], bo.errors

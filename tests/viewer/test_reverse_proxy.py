@@ -32,24 +32,14 @@ from hostdesk.devserver import LocalLiveKitServer
 from hostdesk.host import HostControl
 from hostdesk.livekit.session import HostSession
 from hostdesk.show.mirror import ShowMirror
-from hostdesk.show.roles import Role
 from hostdesk.ui.main_window import MainWindow
 from hostdesk.ui.settings import PrefsStore
 from tests.api_fixtures import API_KEY, RunningApi, new_room
-from tests.browser_fixtures import CAMERA_RGB, ViewerPage
 from tests.desk_fixtures import Desk, eventually
 from tests.lan_fixtures import RemoteBrowser
 from tests.netns import TestNetns
 from tests.proxy_fixtures import NewProxy, Nginx
-from tests.viewer.test_viewer_page import (
-    GUEST_VIDEO_PLAYING,
-    HOST_VIDEO_PLAYING,
-    LIVE,
-    _centre,
-    _close_to,
-    _select_hand,
-    _until,
-)
+from tests.remote_viewer import hand_up_and_on_stage, join, open_remote, probe_join, watching
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -198,46 +188,22 @@ async def test_behind_nginx_a_viewer_on_another_computer_watches_raises_a_hand_a
     assert link == f"{proxy.url}/watch/{desk.room}"
 
     browser = await remote_browser(proxy.certificate.spki_sha256_b64)
-    context = await browser.new_context(viewport={"width": 1280, "height": 800})
-    await context.add_init_script(RECORD_OFFERED_CANDIDATES)
-    page = await context.new_page()
-    ada = ViewerPage(page, context, "Ada behind the proxy")
-    page.on("console", ada._on_console)
-    page.on("pageerror", ada._on_page_error)
-    await page.goto(link)
+    ada = await open_remote(
+        browser, link, "Ada behind the proxy", init_script=RECORD_OFFERED_CANDIDATES
+    )
+    page = ada.page
     assert await page.evaluate("window.isSecureContext") is True
-    await page.fill("#name-input", "Ada Remote")
-    await page.click("#join-button")
+    await join(ada, "Ada Remote")
     # Media does not go through the proxy: LiveKit must offer an address the viewer reaches.
     await _until_offered(page, viewer_computer.host_ip, 10)
-    await _until(ada, LIVE, 30, "the page live")
-    await _until(ada, HOST_VIDEO_PLAYING, 20, "the host's test pattern playing")
+    await watching(ada)
 
     # LiveKit's signalling is reached through the public URL, that is through nginx.
-    joined = await page.evaluate(
-        "(room) => fetch('/api/rooms/join', {method: 'POST', headers: {'Content-Type':"
-        " 'application/json'}, body: JSON.stringify({roomName: room, participantName:"
-        " 'Probe', role: 'viewer'})}).then((r) => r.json())",
-        desk.room,
-    )
+    joined = await probe_join(ada, desk.room)
     assert joined["wsUrl"] == "wss://" + proxy.url.removeprefix("https://"), json.dumps(joined)
 
-    await page.click("#hand-button")
-    await eventually(lambda: desk.hand_names() == ["Ada Remote"], 10, "Ada's hand at the host")
-    _select_hand(desk, 0)
-    desk.window.hands.invite_button.click()
-    await page.locator("#invite-dialog").wait_for(state="visible", timeout=10_000)
-    await page.click("#invite-accept")
-    await eventually(
-        lambda: _close_to(_centre(desk), CAMERA_RGB),
-        30,
-        "the remote guest's camera colour on the host's guest tile",
-        lambda: f"centre pixel {_centre(desk)}; {desk.mirror.guests}",
-    )
-    identity = (await ada.view())["identity"]
-    assert desk.mirror.role_of(identity) is Role.GUEST
-    await _until(ada, GUEST_VIDEO_PLAYING, 15, "Ada's self-view")
-    await context.close()
+    await hand_up_and_on_stage(desk, ada, "Ada Remote")
+    await ada.context.close()
     assert ada.errors == [], ada.errors
 
     # All of it went through nginx, from the viewer's own address: the page, the API and the
@@ -296,13 +262,13 @@ async def test_behind_nginx_joins_are_limited_per_real_client_and_a_written_head
     proxy = proxied_api
     room = new_room()
     browser = await remote_browser(proxy.certificate.spki_sha256_b64)
-    context = await browser.new_context()
-    page = await context.new_page()
-    ada = ViewerPage(page, context, "Ada on another computer")
-    page.on("console", ada._on_console)
-    page.on("pageerror", ada._on_page_error)
-    ada.expect_http_error(429, "Too Many Requests", JOIN)
-    await page.goto(f"{proxy.url}/")
+    ada = await open_remote(
+        browser,
+        f"{proxy.url}/",
+        "Ada on another computer",
+        expect=lambda v: v.expect_http_error(429, "Too Many Requests", JOIN),
+    )
+    page = ada.page
 
     args = {"room": room, "count": JOIN_LIMIT, "forged": None}
     assert await page.evaluate(PAGE_JOINS, args) == [200] * JOIN_LIMIT
@@ -318,7 +284,7 @@ async def test_behind_nginx_joins_are_limited_per_real_client_and_a_written_head
     async with aiohttp.ClientSession(connector=connector) as http:
         assert await _joins(http, proxy.url, room, JOIN_LIMIT) == [200] * JOIN_LIMIT
         assert await _joins(http, proxy.url, room, 1) == [429]
-    await context.close()
+    await ada.context.close()
     assert ada.errors == [], ada.errors
 
     clients: dict[str, list[int]] = {}

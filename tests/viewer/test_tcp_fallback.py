@@ -22,21 +22,11 @@ from typing import Any
 import pytest
 
 from hostdesk.app import Backend
-from hostdesk.show.roles import Role
-from tests.browser_fixtures import CAMERA_RGB, ViewerPage
-from tests.desk_fixtures import Desk, eventually
+from tests.desk_fixtures import Desk
 from tests.lan_fixtures import RemoteBrowser
 from tests.netns import TestNetns
+from tests.remote_viewer import hand_up_and_on_stage, join, open_remote, watching
 from tests.viewer import test_other_computer
-from tests.viewer.test_viewer_page import (
-    GUEST_VIDEO_PLAYING,
-    HOST_VIDEO_PLAYING,
-    LIVE,
-    _centre,
-    _close_to,
-    _select_hand,
-    _until,
-)
 
 #: The host's window with HostDesk serving "people on my network" (parametrized to "dev").
 lan_desk = test_other_computer.lan_desk
@@ -177,17 +167,10 @@ async def test_with_udp_blocked_a_viewer_on_another_computer_watches_and_goes_on
     assert link == f"https://{host_ip}:{backend.port}/watch/{desk.room}"
 
     browser = await remote_browser(backend.certificate.spki_sha256_b64)
-    context = await browser.new_context(viewport={"width": 1280, "height": 800})
-    await context.add_init_script(RECORD_PEER_CONNECTIONS)
-    page = await context.new_page()
-    ada = ViewerPage(page, context, "Ada without UDP")
-    page.on("console", ada._on_console)
-    page.on("pageerror", ada._on_page_error)
-    await page.goto(link)
-    await page.fill("#name-input", "Ada Tcp")
-    await page.click("#join-button")
-    await _until(ada, LIVE, 30, "the page live")
-    await _until(ada, HOST_VIDEO_PLAYING, 20, "the host's test pattern playing")
+    ada = await open_remote(browser, link, "Ada without UDP", init_script=RECORD_PEER_CONNECTIONS)
+    page = ada.page
+    await join(ada, "Ada Tcp")
+    await watching(ada)
 
     def over_tcp(pairs: list[dict[str, Any] | None]) -> bool:
         return bool(pairs) and all(
@@ -198,26 +181,12 @@ async def test_with_udp_blocked_a_viewer_on_another_computer_watches_and_goes_on
             for p in pairs
         )
 
-    watching = await _selected_pairs(page)
-    assert over_tcp(watching), watching
-    assert sum(p["bytesReceived"] for p in watching if p) > 0, watching
+    while_watching = await _selected_pairs(page)
+    assert over_tcp(while_watching), while_watching
+    assert sum(p["bytesReceived"] for p in while_watching if p) > 0, while_watching
     assert _tcp_to(viewer_computer, host_ip, tcp_port), "no TCP connection to LiveKit's RTC port"
 
-    await page.click("#hand-button")
-    await eventually(lambda: desk.hand_names() == ["Ada Tcp"], 10, "Ada's hand at the host")
-    _select_hand(desk, 0)
-    desk.window.hands.invite_button.click()
-    await page.locator("#invite-dialog").wait_for(state="visible", timeout=10_000)
-    await page.click("#invite-accept")
-    await eventually(
-        lambda: _close_to(_centre(desk), CAMERA_RGB),
-        30,
-        "the guest's camera colour on the host's guest tile, over TCP",
-        lambda: f"centre pixel {_centre(desk)}; {desk.mirror.guests}",
-    )
-    identity = (await ada.view())["identity"]
-    assert desk.mirror.role_of(identity) is Role.GUEST
-    await _until(ada, GUEST_VIDEO_PLAYING, 15, "Ada's self-view")
+    await hand_up_and_on_stage(desk, ada, "Ada Tcp", ", over TCP")
 
     on_stage = await _selected_pairs(page)
     assert over_tcp(on_stage), on_stage
@@ -225,5 +194,5 @@ async def test_with_udp_blocked_a_viewer_on_another_computer_watches_and_goes_on
     # The browser did try UDP (ICE checks, media) and the network dropped it: this is the
     # fallback, not a page that never wanted UDP.
     assert udp_blocked.dropped() > 0
-    await context.close()
+    await ada.context.close()
     assert ada.errors == [], ada.errors
