@@ -53,6 +53,9 @@ class SignallingRelay:
 
     async def cleanup_ctx(self, app: web.Application) -> AsyncIterator[None]:
         self._session = aiohttp.ClientSession(
+            # Every relayed viewer holds one upstream connection for the whole show: aiohttp's
+            # default pool of 100 would turn the 101st viewer away (503 after the timeout).
+            connector=aiohttp.TCPConnector(limit=0),
             timeout=aiohttp.ClientTimeout(total=None, connect=_CONNECT_TIMEOUT),
             auto_decompress=False,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import aiohttp
 from livekit import rtc
 
 from hostdesk.devserver import LocalLiveKitServer
@@ -83,3 +84,29 @@ async def test_after_a_livekit_restart_a_client_connects_through_the_relay_again
     bo = await _bot_through_relay(api, room, "Bo")
     assert _connected(bo)
     assert _open_pairs(api) >= 1
+
+
+async def test_more_than_a_hundred_viewers_signal_through_the_relay_at_once(
+    api: RunningApi,
+) -> None:
+    """Each relayed viewer keeps an upstream websocket for as long as they watch: the 101st
+    must get in like the first (aiohttp's default connection pool is 100)."""
+    room = new_room()
+    viewers = 120
+    tokens = [(await api.join(room, f"Viewer {i}"))["token"] for i in range(viewers)]
+    sockets = []
+    # The viewers' side must not be capped either: each viewer is another browser.
+    viewers_side = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+    try:
+        async with asyncio.timeout(60):
+            for token in tokens:
+                url = f"{_relay_url(api)}/rtc?access_token={token}"
+                sockets.append(await viewers_side.ws_connect(url))
+            for ws in sockets:  # the server's join response comes through
+                first = await ws.receive()
+                assert first.type is aiohttp.WSMsgType.BINARY, first
+        assert _open_pairs(api) == viewers
+    finally:
+        for ws in sockets:
+            await ws.close()
+        await viewers_side.close()
