@@ -9,9 +9,13 @@ import asyncio
 import logging
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from hostdesk.backend import Backend, StartError, start_backend
 from hostdesk.config import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from hostdesk.ui.settings import PrefsStore
 
 log = logging.getLogger("hostdesk")
 
@@ -69,25 +73,27 @@ async def _desktop(
     go_live: tuple[str, str] | None,
     cli_overrides: set[str],
     closed: asyncio.Future[None],
+    prefs: PrefsStore | None = None,
 ) -> int:
     from hostdesk.host import HostControl
     from hostdesk.livekit.session import HostSession
     from hostdesk.show.mirror import ShowMirror
-    from hostdesk.ui.dialogs import GoLiveChoice
+    from hostdesk.ui.dialogs import GoLiveChoice, tell_problem
     from hostdesk.ui.main_window import MainWindow
     from hostdesk.ui.settings import PrefsStore, apply_prefs
 
-    prefs = PrefsStore()
+    prefs = prefs or PrefsStore()
     try:
         settings = apply_prefs(settings, prefs.load(), cli_overrides=cli_overrides)
-    except ConfigError as exc:
-        print(f"hostdesk: {exc}", file=sys.stderr)
-        return 2
-    try:
         backend = await start_backend(settings)
-    except StartError as exc:
+    except ConfigError as exc:  # StartError too: the stored settings or the options given
         print(f"hostdesk: {exc}", file=sys.stderr)
-        return 1
+        await tell_problem(
+            "HostDesk cannot start",
+            f"{str(exc).rstrip('.')}.\n\nChange it on the command line, or in the settings file "
+            f"{prefs.location()}.",
+        )
+        return 1 if isinstance(exc, StartError) else 2
     mirror = ShowMirror()
     session = HostSession(mirror)
     control = HostControl(backend.service, session, mirror)

@@ -11,6 +11,8 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from hostdesk.devserver import find_livekit_server, free_port
 from tests.processes import api_url
 
@@ -199,3 +201,22 @@ def test_serving_the_network_prints_an_https_link_with_the_machines_address(
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=10)
+
+
+async def test_the_window_does_not_start_with_an_address_not_of_this_computer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from PySide6.QtCore import QSettings
+
+    from hostdesk.app import _desktop
+    from hostdesk.config import Settings
+    from hostdesk.ui.settings import PrefsStore
+
+    prefs = PrefsStore(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    settings = Settings(api_host="203.0.113.7", api_port=0)
+    code = await _desktop(settings, None, {"host", "port"}, closed, prefs)
+    assert code == 1
+    assert "hostdesk: 203.0.113.7 is not an address of this computer" in capsys.readouterr().err

@@ -8,9 +8,11 @@ in hostdesk.ui.settings and hostdesk.show.validation, and what happens next by t
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -388,3 +390,24 @@ def confirm(parent: QWidget | None, title: str, text: str, ok_text: str) -> QMes
     box.setEscapeButton(QMessageBox.StandardButton.Cancel)
     box.finished.connect(box.deleteLater)
     return box
+
+
+async def tell_problem(title: str, text: str) -> None:
+    """Shows a problem the host must fix (Settings, the command line) and waits until they
+    have read it. Without a screen to show it on (the offscreen platform) there is no one to
+    read it: it returns at once, and the caller's printed line is the message."""
+    if QGuiApplication.platformName() == "offscreen":
+        return
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok)
+    read: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def done(_result: int) -> None:
+        if not read.done():
+            read.set_result(None)
+
+    box.finished.connect(done)
+    box.open()
+    try:
+        await read
+    finally:
+        box.deleteLater()

@@ -113,6 +113,10 @@ class PrefsStore:
     def __init__(self, settings: QSettings | None = None) -> None:
         self._settings = settings if settings is not None else QSettings("HostDesk", "HostDesk")
 
+    def location(self) -> str:
+        """Where the preferences are kept (a file, or on Windows a registry key)."""
+        return self._settings.fileName()
+
     def load(self) -> DesktopPrefs:
         """The stored preferences; a value missing or unreadable falls back to its default."""
         default = DesktopPrefs()

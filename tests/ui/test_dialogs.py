@@ -533,3 +533,42 @@ def test_the_go_live_dialog_offers_who_can_watch_starting_from_how_hostdesk_serv
     assert dialog.choice().audience == "local"
     # "Anyone" needs its public URL, set in Settings: offered only when that is how it serves
     assert picker.findData("public") == -1
+
+
+async def test_a_problem_at_start_is_shown_until_the_host_has_read_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from hostdesk.ui import dialogs
+
+    class OnScreen:  # a real display: the offscreen platform has no one to read it
+        @staticmethod
+        def platformName() -> str:
+            return "xcb"
+
+    monkeypatch.setattr(dialogs, "QGuiApplication", OnScreen)
+    told = asyncio.ensure_future(dialogs.tell_problem("HostDesk cannot start", "Port 3001 taken"))
+
+    def shown() -> QMessageBox | None:
+        return next(
+            (
+                w
+                for w in QApplication.topLevelWidgets()
+                if isinstance(w, QMessageBox) and w.isVisible()
+            ),
+            None,
+        )
+
+    for _ in range(100):
+        if shown() is not None:
+            break
+        await asyncio.sleep(0.01)
+    box = shown()
+    assert box is not None and box.text() == "Port 3001 taken"
+    await asyncio.sleep(0.05)
+    assert not told.done(), "it returned before the host closed it"
+    box.accept()
+    await asyncio.wait_for(told, 2)
