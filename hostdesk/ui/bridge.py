@@ -1,6 +1,6 @@
 """Runs the controller's coroutines for the window and turns failures into readable messages.
 
-Widgets call `bridge.run("Invite", control.invite(identity))`; the bridge keeps the task,
+Widgets call `bridge.run("Invite", control.invite(identity), identity)`; the bridge keeps the task,
 reports `ShowError`s as the message they carry and anything unexpected as a short sentence
 (the traceback goes to the log, never to the host's screen).
 """
@@ -27,22 +27,41 @@ class Bridge(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._tasks: dict[str, asyncio.Task[Any]] = {}
+        #: the latest run of each (action, target): a second click on the same thing wins
+        self._latest: dict[tuple[str, str], asyncio.Task[Any]] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
 
-    def run(self, action: str, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        """Starts `coro`; a second run of the same action replaces a first still running."""
-        earlier = self._tasks.get(action)
+    def run(
+        self, action: str, coro: Coroutine[Any, Any, Any], target: str = ""
+    ) -> asyncio.Task[Any]:
+        """Starts `coro`; a second run of the same action on the same target replaces a first
+        still running (two clicks on Go live, on one microphone toggle). The same action on
+        another target runs beside it: inviting B never cancels A's invitation."""
+        key = (action, target)
+        earlier = self._latest.get(key)
         if earlier is not None and not earlier.done():
             earlier.cancel()
-        task = asyncio.ensure_future(self._guard(action, coro))
-        self._tasks[action] = task
-        self.busy_changed.emit(True)
-        task.add_done_callback(lambda _t: self._finished(action, task))
+        task = self.add(action, coro)
+        self._latest[key] = task
+        task.add_done_callback(lambda done: self._forget(key, done))
         return task
 
-    def _finished(self, action: str, task: asyncio.Task[Any]) -> None:
-        if self._tasks.get(action) is task:
-            del self._tasks[action]
+    def _forget(self, key: tuple[str, str], task: asyncio.Task[Any]) -> None:
+        if self._latest.get(key) is task:
+            del self._latest[key]
+
+    def add(self, action: str, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Starts `coro` beside everything else, replacing nothing (each chat line is its own)."""
+        task = asyncio.ensure_future(self._guard(action, coro))
+        self._tasks.add(task)
+        self.busy_changed.emit(True)
+        task.add_done_callback(self._finished)
+        # A task replaced before it first ran never started `coro`: close it, quietly.
+        task.add_done_callback(lambda _t: coro.close())
+        return task
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
         self.busy_changed.emit(bool(self._tasks))
 
     async def _guard(self, action: str, coro: Coroutine[Any, Any, Any]) -> Any:
@@ -63,7 +82,7 @@ class Bridge(QObject):
         return None
 
     async def aclose(self) -> None:
-        tasks = list(self._tasks.values())
+        tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -164,12 +164,12 @@ class MainWindow(QMainWindow):
         self.go_live_button.clicked.connect(self.ask_go_live)
         self.end_button.clicked.connect(self.ask_end_show)
         self.settings_button.clicked.connect(self.open_settings)
-        self.hands.invite_clicked.connect(lambda i: b.run("Invite", c.invite(i)))
-        self.hands.lower_clicked.connect(lambda i: b.run("Lower hand", c.lower_hand(i)))
-        self.audience.invite_clicked.connect(lambda i: b.run("Invite", c.invite(i)))
+        self.hands.invite_clicked.connect(lambda i: b.run("Invite", c.invite(i), i))
+        self.hands.lower_clicked.connect(lambda i: b.run("Lower hand", c.lower_hand(i), i))
+        self.audience.invite_clicked.connect(lambda i: b.run("Invite", c.invite(i), i))
         self.audience.remove_clicked.connect(self.ask_remove)
         self.audience.search.textChanged.connect(self.audience_filter.setFilterFixedString)
-        self.chat.send_clicked.connect(lambda text: b.run("Chat", c.chat(text)))
+        self.chat.send_clicked.connect(lambda text: b.add("Chat", c.chat(text)))
         s.demote_clicked.connect(self.demote_guest)
         s.remove_guest_clicked.connect(self.ask_remove_guest)
         s.mute_guest_clicked.connect(self.mute_guest)
@@ -317,11 +317,15 @@ class MainWindow(QMainWindow):
 
     def demote_guest(self) -> None:
         if self._guest_identity:
-            self.bridge.run("Back to audience", self.control.demote(self._guest_identity))
+            self.bridge.run(
+                "Back to audience", self.control.demote(self._guest_identity), self._guest_identity
+            )
 
     def mute_guest(self) -> None:
         if self._guest_identity:
-            self.bridge.run("Mute guest", self.control.mute_guest(self._guest_identity))
+            self.bridge.run(
+                "Mute guest", self.control.mute_guest(self._guest_identity), self._guest_identity
+            )
 
     def ask_remove_guest(self) -> None:
         if self._guest_identity:
@@ -335,10 +339,14 @@ class MainWindow(QMainWindow):
         )
         if guest:
             box.accepted.connect(
-                lambda: self.bridge.run("Remove guest", self.control.remove_guest(identity))
+                lambda: self.bridge.run(
+                    "Remove guest", self.control.remove_guest(identity), identity
+                )
             )
         else:
-            box.accepted.connect(lambda: self.bridge.run("Remove", self.control.remove(identity)))
+            box.accepted.connect(
+                lambda: self.bridge.run("Remove", self.control.remove(identity), identity)
+            )
         box.open()
 
     def _on_stage_changed(self) -> None:
