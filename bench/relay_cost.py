@@ -25,13 +25,10 @@ port (the relay's upstream pairs). For `--chatty` viewers there is a second wind
 `--chatty-seconds` with a ping every 0.1 s, for the relay's cost per message. An idle window
 (no viewers) comes first, after one viewer each way has paid for the first connect's code paths.
 
-The relay's aiohttp ClientSession has aiohttp's default pool of 100 connections and each
-upstream websocket keeps one, so the 101st simultaneous viewer waits for a free connection until
-the relay's 10 s connect timeout and gets 503. The run reports those refusals as they come;
-`--lift-pool-cap` runs the same HostDesk with aiohttp's default pool limit set to 0 (unlimited)
-in its process, to measure what 200 relayed viewers would cost (not the code as shipped).
+Each relayed viewer holds one upstream connection; viewers the relay turns away (it once had a
+pool of 100, see docs/benchmarks.md) are reported as refusals as they come.
 
-    python bench/relay_cost.py [--seconds 20] [--viewers 50,100,200] [--lift-pool-cap]
+    python bench/relay_cost.py [--seconds 20] [--viewers 50,100,200]
 
 Loopback only; needs livekit-server (scripts/install-livekit-server.sh). The whole run takes
 about 4 minutes with the defaults and stops every process it started.
@@ -48,12 +45,12 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
 import psutil
+from _harness import percentile, table
 from livekit.protocol import models as proto_models
 from livekit.protocol import rtc as proto_rtc
 
@@ -68,45 +65,9 @@ SERVER_GIVES_UP_S = 60.0
 JOIN_TIMEOUT_S = 20.0
 CHATTY_PING_S = 0.1
 TOKEN_CONCURRENCY = 16
-#: `--lift-pool-cap`: HostDesk with aiohttp's default connection pool unlimited (the relay's
-#: ClientSession keeps each upstream websocket's connection in a pool of 100 by default).
-LIFT_POOL_CAP = (
-    "import aiohttp, sys; aiohttp.TCPConnector.__init__.__kwdefaults__['limit'] = 0; "
-    "from hostdesk.cli import main; sys.exit(main())"
-)
 
 
 # -- numbers ----------------------------------------------------------------------------------
-
-
-def percentile(values: Sequence[float], p: float) -> float:
-    """Nearest-rank percentile (p in 0..100); NaN for no values."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    cells = [[str(h) for h in headers]] + [[_fmt(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = []
-    for n, row in enumerate(cells):
-        first = row[0].ljust(widths[0])
-        rest = [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join([first, *rest]))
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return "-"
-        return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
-    return str(value)
 
 
 def machine_jiffies() -> tuple[int, int]:
@@ -134,8 +95,7 @@ def cpu_s(proc: psutil.Process | None) -> float:
 class Server:
     """`hostdesk serve --dev` as a child process, and its livekit-server."""
 
-    def __init__(self, lift_pool_cap: bool = False) -> None:
-        self.lift_pool_cap = lift_pool_cap
+    def __init__(self) -> None:
         self.proc: asyncio.subprocess.Process | None = None
         self.hostdesk: psutil.Process | None = None
         self.livekit: psutil.Process | None = None
@@ -153,9 +113,8 @@ class Server:
         return int(self.livekit_url.rsplit(":", 1)[1])
 
     async def start(self, timeout: float = 30.0) -> None:
-        entry = ["-c", LIFT_POOL_CAP] if self.lift_pool_cap else ["-m", "hostdesk"]
         self.proc = await asyncio.create_subprocess_exec(
-            *[sys.executable, *entry, "serve", "--dev", "--no-auth"],
+            *[sys.executable, "-m", "hostdesk", "serve", "--dev", "--no-auth"],
             *["--rate-limits", "off", "--port", "0"],
             cwd=ROOT,
             stdin=asyncio.subprocess.DEVNULL,
@@ -654,7 +613,7 @@ def report(idle: Window, steps: list[Step], args: argparse.Namespace) -> None:
 
 
 async def run(args: argparse.Namespace) -> int:
-    server = Server(args.lift_pool_cap)
+    server = Server()
     steps: list[Step] = []
     started = time.perf_counter()
     # No pool limit of our own: every viewer needs its own connection, held for the step.
@@ -704,11 +663,6 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=6.0, help="join phase after the burst")
     parser.add_argument("--chatty", type=int, default=100, help="viewers of the chatty window")
     parser.add_argument("--chatty-seconds", type=float, default=10.0)
-    parser.add_argument(
-        "--lift-pool-cap",
-        action="store_true",
-        help="run HostDesk with aiohttp's connection pool unlimited (not the shipped code)",
-    )
     args = parser.parse_args()
     longest = JOIN_TIMEOUT_S + args.settle + args.seconds + args.chatty_seconds
     if longest >= SERVER_GIVES_UP_S:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,9 +81,9 @@ class Desk:
         box.accept()
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def desk(start_api: StartApi, tmp_path: Path) -> AsyncIterator[Desk]:
-    api = await start_api(auth=True)
+@asynccontextmanager
+async def host_window(api: RunningApi, tmp_path: Path) -> AsyncIterator[Desk]:
+    """The host's window, offscreen, on `api`'s backend, with preferences of its own."""
     mirror = ShowMirror()
     session = HostSession(mirror)
     control = HostControl(api.backend.service, session, mirror)
@@ -95,3 +96,9 @@ async def desk(start_api: StartApi, tmp_path: Path) -> AsyncIterator[Desk]:
         window.close()
         await window.bridge.aclose()
         await control.leave()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def desk(start_api: StartApi, tmp_path: Path) -> AsyncIterator[Desk]:
+    async with host_window(await start_api(auth=True), tmp_path) as desk:
+        yield desk

@@ -19,21 +19,16 @@ from pathlib import Path
 import aiohttp
 import pytest
 import pytest_asyncio
-from PySide6.QtCore import QSettings
 
 from hostdesk import netaddr
 from hostdesk.backend import Backend, start_backend
 from hostdesk.config import LiveKitSettings, Settings
 from hostdesk.devserver import LocalLiveKitServer
-from hostdesk.host import HostControl
-from hostdesk.livekit.session import HostSession
 from hostdesk.show.connection import ConnectionState
-from hostdesk.show.mirror import ShowMirror
 from hostdesk.ui.dialogs import GoLiveChoice
-from hostdesk.ui.main_window import MainWindow
-from hostdesk.ui.settings import TEST_PATTERN, TONE, PrefsStore
+from hostdesk.ui.settings import TEST_PATTERN, TONE
 from tests.api_fixtures import API_KEY, RunningApi, new_room
-from tests.desk_fixtures import Desk, eventually
+from tests.desk_fixtures import Desk, eventually, host_window
 from tests.lan_fixtures import RemoteBrowser
 from tests.netns import TestNetns
 from tests.remote_viewer import hand_up_and_on_stage, join, open_remote, probe_join, watching
@@ -45,20 +40,13 @@ from tests.viewer.test_viewer_page import (
 @asynccontextmanager
 async def _desk(settings: Settings, tmp_path: Path) -> AsyncIterator[Desk]:
     backend = await start_backend(settings)
-    mirror = ShowMirror()
-    session = HostSession(mirror)
-    control = HostControl(backend.service, session, mirror)
-    store = PrefsStore(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(control, session, backend, store)
-    window.show()
-    http = aiohttp.ClientSession()
     try:
-        yield Desk(RunningApi(backend, http), window, control, session, mirror)
+        async with (
+            aiohttp.ClientSession() as http,
+            host_window(RunningApi(backend, http), tmp_path) as desk,
+        ):
+            yield desk
     finally:
-        window.close()
-        await window.bridge.aclose()
-        await control.leave()
-        await http.close()
         await backend.aclose()
 
 

@@ -24,18 +24,12 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import pytest
 import pytest_asyncio
-from PySide6.QtCore import QSettings
 
 from hostdesk.app import Backend, start_backend
 from hostdesk.config import LiveKitSettings, Settings
 from hostdesk.devserver import LocalLiveKitServer
-from hostdesk.host import HostControl
-from hostdesk.livekit.session import HostSession
-from hostdesk.show.mirror import ShowMirror
-from hostdesk.ui.main_window import MainWindow
-from hostdesk.ui.settings import PrefsStore
 from tests.api_fixtures import API_KEY, RunningApi, new_room
-from tests.desk_fixtures import Desk, eventually
+from tests.desk_fixtures import Desk, eventually, host_window
 from tests.lan_fixtures import RemoteBrowser
 from tests.netns import TestNetns
 from tests.proxy_fixtures import NewProxy, Nginx
@@ -124,21 +118,11 @@ class ProxiedDesk:
 
 @contextlib.asynccontextmanager
 async def _window(backend: Backend, tmp_path: Path) -> AsyncIterator[Desk]:
-    """The host's window on `backend`, as tests/viewer/test_other_computer.py builds it."""
-    mirror = ShowMirror()
-    session = HostSession(mirror)
-    control = HostControl(backend.service, session, mirror)
-    store = PrefsStore(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(control, session, backend, store)
-    window.show()
-    http = aiohttp.ClientSession()
-    try:
-        yield Desk(RunningApi(backend, http), window, control, session, mirror)
-    finally:
-        window.close()
-        await window.bridge.aclose()
-        await control.leave()
-        await http.close()
+    async with (
+        aiohttp.ClientSession() as http,
+        host_window(RunningApi(backend, http), tmp_path) as desk,
+    ):
+        yield desk
 
 
 @pytest_asyncio.fixture(
