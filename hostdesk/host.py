@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from hostdesk.service import ShowService, now_ms
-from hostdesk.show import messages, stage
+from hostdesk.show import messages, rules, stage
 from hostdesk.show.connection import ConnectionState
 from hostdesk.show.errors import Forbidden, InvalidInput, ShowError
 from hostdesk.show.events import Event
@@ -26,7 +26,6 @@ from hostdesk.show.roles import Role
 
 log = logging.getLogger("hostdesk.host")
 
-INVITE_TIMEOUT = 60.0
 #: How long a participant who dropped out is remembered, to restore their role and hand.
 REMEMBER_FOR = 180.0
 
@@ -60,7 +59,7 @@ class HostControl:
         session: Session,
         mirror: ShowMirror,
         *,
-        invite_timeout: float = INVITE_TIMEOUT,
+        invite_timeout: float = rules.INVITE_TIMEOUT_S,
         clock_ms: Callable[[], int] = now_ms,
     ) -> None:
         self.service = service

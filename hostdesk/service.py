@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from hostdesk.show import messages, stage
+from hostdesk.show import messages, rules, stage
 from hostdesk.show.errors import Forbidden, InvalidInput, NotFound
 from hostdesk.show.messages import DataMessage
 from hostdesk.show.participants import Participant, RoomSummary, find, hand_attributes, with_role
@@ -101,7 +101,7 @@ class ShowService:
         rooms: RoomGateway,
         tokens: TokenMinter,
         *,
-        stage_size: int = stage.DEFAULT_STAGE_SIZE,
+        stage_size: int = rules.DEFAULT_STAGE_SIZE,
         clock_ms: Callable[[], int] = now_ms,
         reservations: Reservations | None = None,
     ) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from hostdesk import __version__
 from hostdesk.api.body import MAX_BODY
-from hostdesk.show.validation import MAX_NAME_LENGTH
+from hostdesk.show.rules import NAME_MAX_LENGTH as MAX_NAME_LENGTH
 
 Schema = dict[str, Any]
 

@@ -8,16 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hostdesk.show.errors import RateLimited
+from hostdesk.show.rules import RATE_LIMITS, RATE_WINDOW_S
 
-WINDOW = 60.0
-LIMITS = {"join": 10, "invite": 5, "hand_raise": 10, "other": 100}
 _PRUNE_AT = 10_000
 
 
 @dataclass
 class RateLimiter:
-    limits: dict[str, int] = field(default_factory=lambda: dict(LIMITS))
-    window: float = WINDOW
+    limits: dict[str, int] = field(default_factory=lambda: dict(RATE_LIMITS))
+    window: float = RATE_WINDOW_S
     clock: Callable[[], float] = time.monotonic
     _counts: dict[tuple[str, str], tuple[float, int]] = field(default_factory=dict)
     _pruned_at: float = float("-inf")

@@ -14,11 +14,10 @@ from enum import StrEnum
 from typing import Any
 
 from hostdesk.show.roles import Role
+from hostdesk.show.rules import PACKET_MAX_BYTES, chat_problem
 
 #: The LiveKit data topic all show messages travel under.
 TOPIC = "hostdesk"
-MAX_PACKET_BYTES = 16 * 1024
-MAX_CHAT_LENGTH = 1000
 
 
 class MessageType(StrEnum):
@@ -90,8 +89,8 @@ def may_send(sender_role: Role | None, message_type: MessageType) -> bool:
 
 def decode(raw: bytes) -> DataMessage:
     """Parses and validates one packet, or raises InvalidMessage saying what is wrong."""
-    if len(raw) > MAX_PACKET_BYTES:
-        raise InvalidMessage(f"packet of {len(raw)} bytes exceeds {MAX_PACKET_BYTES}")
+    if len(raw) > PACKET_MAX_BYTES:
+        raise InvalidMessage(f"packet of {len(raw)} bytes exceeds {PACKET_MAX_BYTES}")
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
@@ -123,10 +122,9 @@ def decode(raw: bytes) -> DataMessage:
         return replace(msg, accepted=accepted)
     if message_type is MessageType.CHAT_MESSAGE:
         text = _text(data, "message")
-        if not text.strip():
-            raise InvalidMessage("message must not be empty")
-        if len(text) > MAX_CHAT_LENGTH:
-            raise InvalidMessage(f"message longer than {MAX_CHAT_LENGTH} characters")
+        problem = chat_problem(text)
+        if problem is not None:
+            raise InvalidMessage(problem)
         return replace(msg, message=text)
     return msg
 
@@ -165,8 +163,7 @@ def stage_change(
 
 
 def chat(sender_id: str, sender_name: str, text: str, now_ms: int) -> DataMessage:
-    if not text.strip():
-        raise InvalidMessage("message must not be empty")
-    if len(text) > MAX_CHAT_LENGTH:
-        raise InvalidMessage(f"message longer than {MAX_CHAT_LENGTH} characters")
+    problem = chat_problem(text)
+    if problem is not None:
+        raise InvalidMessage(problem)
     return DataMessage(MessageType.CHAT_MESSAGE, sender_id, sender_name, now_ms, message=text)

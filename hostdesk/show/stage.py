@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable
 from hostdesk.show.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hostdesk.show.participants import Participant, find, with_role
 from hostdesk.show.roles import Role
+from hostdesk.show.rules import DEFAULT_STAGE_SIZE
 
 ROOM_HAS_HOST = "Room already has a host"
 ROOM_HAS_GUEST = "Room already has a guest"
@@ -17,8 +18,6 @@ ONLY_HOST_PROMOTES = "Only the host can promote viewers to guest"
 ONLY_HOST_DEMOTES = "Only the host can demote guests"
 ONLY_HOST_REMOVES = "Only the host can remove guests"
 PARTICIPANT_NOT_FOUND = "Participant not found"
-
-DEFAULT_STAGE_SIZE = 1
 
 
 def check_no_host(participants: Iterable[Participant], reserved: bool) -> None:

@@ -4,35 +4,19 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 
+from hostdesk.show import rules
 from hostdesk.show.errors import InvalidInput
 
-MAX_NAME_LENGTH = 128
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def check_name(field: str, value: str) -> str:
-    """A room name, display name or identity: 1-128 characters, no control characters."""
-    if not value.strip():
-        raise InvalidInput(f"{field} must not be empty")
-    if len(value) > MAX_NAME_LENGTH:
-        raise InvalidInput(f"{field} must be at most {MAX_NAME_LENGTH} characters")
-    if any(_is_control(ch) for ch in value):
-        raise InvalidInput(f"{field} must not contain control characters")
+    """A room name, display name or identity, by the rule in `rules.name_problem`."""
+    problem = rules.name_problem(field, value)
+    if problem is not None:
+        raise InvalidInput(problem)
     return value
-
-
-#: Invisible characters that reorder or hide text (bidi overrides and isolates, zero-width
-#: space, byte-order mark). The joiners (U+200C, U+200D) stay allowed: emoji sequences and
-#: Persian words need them.
-_INVISIBLE = frozenset("\u200b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
-
-
-def _is_control(ch: str) -> bool:
-    # Cc: C0/C1 controls (newline, NUL, ...); Cs: lone surrogates. Unassigned characters (Cn)
-    # are allowed so emoji newer than this Python's Unicode tables still work.
-    return ch in _INVISIBLE or unicodedata.category(ch) in ("Cc", "Cs")
 
 
 def new_identity(role: str, display_name: str) -> str:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hostdesk.show import rules
 from hostdesk.ui.models import IDENTITY_ROLE
 from hostdesk.ui.video_view import VideoView
 
@@ -157,7 +158,7 @@ class ChatPanel(QGroupBox):
         self.view.setUniformItemSizes(False)
         self.input = QLineEdit()
         self.input.setPlaceholderText("Say something to everyone")
-        self.input.setMaxLength(1000)
+        self.input.setMaxLength(rules.CHAT_MAX_LENGTH)
         self.send_button = QPushButton("Send")
         row = QHBoxLayout()
         row.addWidget(self.input, 1)

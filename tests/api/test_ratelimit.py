@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from hostdesk.api.ratelimit import LIMITS, WINDOW, RateLimiter
+from hostdesk.api.ratelimit import RateLimiter
 from hostdesk.show.errors import RateLimited
+from hostdesk.show.rules import RATE_LIMITS as LIMITS
+from hostdesk.show.rules import RATE_WINDOW_S as WINDOW
 
 
 class FakeClock:

@@ -8,8 +8,6 @@ import pytest
 
 from hostdesk.show import messages
 from hostdesk.show.messages import (
-    MAX_CHAT_LENGTH,
-    MAX_PACKET_BYTES,
     DataMessage,
     InvalidMessage,
     MessageType,
@@ -17,6 +15,8 @@ from hostdesk.show.messages import (
     may_send,
 )
 from hostdesk.show.roles import Role
+from hostdesk.show.rules import CHAT_MAX_LENGTH as MAX_CHAT_LENGTH
+from hostdesk.show.rules import PACKET_MAX_BYTES as MAX_PACKET_BYTES
 
 NOW = 1704067200000
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hostdesk.show import stage
+from hostdesk.show import rules, stage
 from hostdesk.show.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hostdesk.show.participants import Participant
 from hostdesk.show.roles import Metadata, Role
@@ -137,4 +137,4 @@ def test_the_messages_are_the_contracts_words() -> None:
     assert stage.ROOM_HAS_HOST == "Room already has a host"
     assert stage.ROOM_HAS_GUEST == "Room already has a guest"
     assert stage.ONLY_HOST_PROMOTES == "Only the host can promote viewers to guest"
-    assert stage.DEFAULT_STAGE_SIZE == 1
+    assert rules.DEFAULT_STAGE_SIZE == 1

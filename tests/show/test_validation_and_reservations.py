@@ -8,7 +8,8 @@ import pytest
 
 from hostdesk.show.errors import InvalidInput
 from hostdesk.show.reservations import HOST_TOKEN_TTL, Reservations
-from hostdesk.show.validation import MAX_NAME_LENGTH, check_name, new_identity
+from hostdesk.show.rules import NAME_MAX_LENGTH as MAX_NAME_LENGTH
+from hostdesk.show.validation import check_name, new_identity
 
 # -- check_name -------------------------------------------------------------------------------
 
