@@ -1,10 +1,10 @@
 """The host window's audience model under a big show: 10,000 viewers joining at 1,000 per second,
 500 of them raising a hand.
 
-Drives the show mirror with the calls `HostSession` and `HostControl` make: per join
-`mirror.upsert(Member.of(participant))` (the participant's metadata as LiveKit holds it) and
-`session.participant_joined.emit(identity)`; per raised hand `mirror.update(identity,
-hand_raised_at=...)` (what a `hand_raise` message does). Each event is its own loop callback, as
+Drives the show as `HostSession` and `HostControl` do: per join the session's fact
+`Seen(participant, arrived=True)` (the participant's metadata as LiveKit holds it), which the
+controller applies to the mirror; per raised hand `mirror.hand_seen(identity, now)` (what the
+controller does with a `hand_raise` message). Each event is its own loop callback, as
 each LiveKit event is, paced to `--rate` per second. The real `MainWindow` is attached and shown
 offscreen (audience list through `AudienceFilter`, hand queue, viewer count), on the qasync loop
 of hostdesk.ui.runner, with the app's backend (`start_backend`; its LiveKit URL is never
@@ -34,7 +34,7 @@ from typing import Any
 import _harness as h
 
 from hostdesk.backend import start_backend
-from hostdesk.show.mirror import Member, ShowMirror
+from hostdesk.show.mirror import Fact, Seen, ShowMirror
 from hostdesk.show.participants import Participant
 from hostdesk.show.roles import Metadata, Role
 from hostdesk.ui.models import AudienceFilter, AudienceModel, HandQueueModel
@@ -69,14 +69,12 @@ def participant(n: int) -> Participant:
     )
 
 
-def actions(mirror: ShowMirror, joined: Callable[[str], None]) -> dict[str, Callable[[int], None]]:
+def actions(mirror: ShowMirror, report: Callable[[Fact], None]) -> dict[str, Callable[[int], None]]:
     def join(n: int) -> None:
-        p = participant(n)
-        mirror.upsert(Member.of(p))
-        joined(p.identity)
+        report(Seen(participant(n), arrived=True))
 
     def hand(n: int) -> None:
-        mirror.update(identity(n), hand_raised_at=time.time_ns() // 1_000_000)
+        mirror.hand_seen(identity(n), time.time_ns() // 1_000_000)
 
     return {"join": join, "hand": hand}
 
@@ -114,7 +112,7 @@ async def paced(args: argparse.Namespace) -> dict[str, Any]:
         await asyncio.sleep(1)
         rss0 = h.rss_kib()
         events = schedule(args.viewers, args.hands, args.rate)
-        do = actions(desk.mirror, desk.session.participant_joined.emit)
+        do = actions(desk.mirror, desk.session.fact.emit)
         probe.take()
         probe.recording = True
         profiler = cProfile.Profile() if args.profile else None
@@ -188,7 +186,7 @@ def unpaced_memory(args: argparse.Namespace) -> dict[str, Any]:
     filtered = AudienceFilter()
     filtered.setSourceModel(audience)
     hands = HandQueueModel(mirror)
-    do = actions(mirror, lambda _who: None)
+    do = actions(mirror, mirror.apply)
     started = time.perf_counter()
     for _, what, n in schedule(args.viewers, args.hands, args.rate):
         do[what](n)

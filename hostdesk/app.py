@@ -77,7 +77,9 @@ async def _desktop(
 ) -> int:
     from hostdesk.host import HostControl
     from hostdesk.livekit.session import HostSession
+    from hostdesk.paths import install_id
     from hostdesk.show.mirror import ShowMirror
+    from hostdesk.show.validation import window_host_identity
     from hostdesk.ui.dialogs import GoLiveChoice, tell_problem
     from hostdesk.ui.main_window import MainWindow
     from hostdesk.ui.settings import PrefsStore, apply_prefs
@@ -96,7 +98,13 @@ async def _desktop(
         return 1 if isinstance(exc, StartError) else 2
     mirror = ShowMirror()
     session = HostSession(mirror)
-    control = HostControl(backend.service, session, mirror)
+    here = install_id()
+    control = HostControl(
+        backend.service,
+        session,
+        mirror,
+        host_identity=lambda room: window_host_identity(here, room),
+    )
     window = MainWindow(control, session, backend, prefs)
     window.closed.connect(lambda: None if closed.done() else closed.set_result(None))
     window.show()

@@ -1,33 +1,32 @@
 """The host's side of a live show: what the window's buttons do, and what comes back.
 
-`HostControl` joins as host through the service (never through the HTTP API), drives the host's
-LiveKit session, runs invitations (a `guest_invite` out, a `guest_invite_response` back, a
-promotion through the service; a lapse after 60 s), and restores what a restarted LiveKit server
-forgot. It imports neither Qt nor livekit: the window calls it, the session feeds it.
+`HostControl` joins as host through the service (never through the HTTP API) and drives the
+host's LiveKit session. It is the one writer of the show mirror: it applies the session's facts,
+its invitations (`hostdesk.show.invitations`) and what it remembers to give back after a LiveKit
+restart (`hostdesk.show.recollection`), both pure machines driven here by the loop's clock.
+It imports neither Qt nor livekit: the window calls it, the session feeds it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from hostdesk.service import ShowService, now_ms
 from hostdesk.show import messages, rules, stage
 from hostdesk.show.connection import ConnectionState
-from hostdesk.show.errors import Forbidden, InvalidInput, ShowError
+from hostdesk.show.errors import InvalidInput, ShowError
 from hostdesk.show.events import Event
+from hostdesk.show.invitations import Answer, Invitations
 from hostdesk.show.messages import DataMessage, MessageType
-from hostdesk.show.mirror import ChatLine, Member, ShowMirror
+from hostdesk.show.mirror import ChatLine, Entered, Fact, Left, Member, Seen, ShowMirror
+from hostdesk.show.recollection import Recollection, Remembered
 from hostdesk.show.roles import Role
+from hostdesk.tasks import TaskSet
 
 log = logging.getLogger("hostdesk.host")
-
-#: How long a participant who dropped out is remembered, to restore their role and hand.
-REMEMBER_FOR = 180.0
 
 
 class Session(Protocol):
@@ -35,19 +34,12 @@ class Session(Protocol):
 
     state: ConnectionState
     state_changed: Event[[ConnectionState, str]]
+    fact: Event[[Fact]]
     message_received: Event[[DataMessage, str]]
-    participant_joined: Event[[str]]
 
     async def connect(self, url: str, token: str) -> None: ...
     async def close(self) -> None: ...
     async def send(self, message: DataMessage, to: list[str] | None = None) -> None: ...
-
-
-@dataclass(frozen=True)
-class Remembered:
-    role: Role | None
-    hand_raised_at: int | None
-    seen: float
 
 
 class HostControl:
@@ -61,27 +53,30 @@ class HostControl:
         *,
         invite_timeout: float = rules.INVITE_TIMEOUT_S,
         clock_ms: Callable[[], int] = now_ms,
+        host_identity: Callable[[str], str] | None = None,
     ) -> None:
         self.service = service
         self.session = session
         self.mirror = mirror
-        self.invite_timeout = invite_timeout
         self._clock_ms = clock_ms
+        self._host_identity = host_identity
+        self.invitations: Invitations = mirror.invitations
+        self.invitations.timeout = invite_timeout
+        self.recollection = Recollection(self.invitations.clock)
         self.room = ""
         self.identity = ""
         self.name = ""
         self.notice: Event[[str]] = Event()
         self.failed: Event[[str]] = Event()
-        self._timers: dict[str, asyncio.TimerHandle] = {}
-        self._remembered: dict[str, Remembered] = {}
-        self._restoring_until: float | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._lapse_timer: asyncio.TimerHandle | None = None
+        self._tasks = TaskSet(log)
+        session.fact.connect(self._apply)
         session.message_received.connect(self._on_message)
-        session.participant_joined.connect(self._on_joined)
         session.state_changed.connect(self._on_state)
-        mirror.member_added.connect(self._remember_arrival)
-        mirror.member_changed.connect(self._remember_change)
-        mirror.member_removed.connect(self._on_member_removed)
+
+    @property
+    def invite_timeout(self) -> float:
+        return self.invitations.timeout
 
     @property
     def live(self) -> bool:
@@ -90,10 +85,13 @@ class HostControl:
     # -- going live and ending ----------------------------------------------------------------
 
     async def go_live(self, room: str, name: str) -> None:
-        joined = await self.service.join(room, name, Role.HOST.value)
+        """Joins as the host. With `host_identity`, the same show on this computer always gets
+        the same identity, so a restarted window replaces its own dead session at once (LiveKit
+        disconnects the older one) instead of being turned away by it."""
+        identity = self._host_identity(room) if self._host_identity else None
+        joined = await self.service.join(room, name, Role.HOST.value, identity=identity)
         self.room, self.identity, self.name = room, joined.identity, name
-        self.mirror.clear()
-        self.mirror.local_identity = joined.identity
+        self.mirror.reset(joined.identity)
         try:
             await self.session.connect(joined.ws_url, joined.token)
         except Exception:
@@ -109,11 +107,10 @@ class HostControl:
 
     async def leave(self) -> None:
         """Leaves without ending the show (closing the window)."""
-        for timer in self._timers.values():
-            timer.cancel()
-        self._timers.clear()
-        for task in list(self._tasks):
-            task.cancel()
+        self._set_lapse_timer(None)
+        self.invitations.clear()
+        await self._tasks.aclose()
+        self._tasks = TaskSet(log)
         await self.session.close()
         self.room = ""
 
@@ -130,41 +127,49 @@ class HostControl:
     async def invite(self, identity: str) -> None:
         """Sends `guest_invite`; the promotion happens when the viewer accepts."""
         member = self._viewer(identity)
-        if len(self.mirror.guests) >= self.service.stage_size:
-            raise Forbidden(stage.ROOM_HAS_GUEST)
-        if identity in self._timers:
+        stage.check_seat_free(len(self.mirror.guests), self.service.stage_size)
+        if identity in self.invitations:
             return
         now = self._clock_ms()
         await self.session.send(
             messages.invite(self.identity, self.name, identity, member.name, now), to=[identity]
         )
-        self.mirror.update(identity, invited_at=now)
-        loop = asyncio.get_running_loop()
-        self._timers[identity] = loop.call_later(self.invite_timeout, self._lapse, identity)
+        self.invitations.open(identity, now)
+        self._set_lapse_timer(self.invitations.next_deadline())
 
     async def invite_next(self) -> None:
         """Invites the viewer whose hand has been up longest (and is not invited yet)."""
         for member in self.mirror.hand_queue():
-            if member.identity not in self._timers:
+            if member.identity not in self.invitations:
                 await self.invite(member.identity)
                 return
         raise InvalidInput("No raised hands to invite")
 
-    def _lapse(self, identity: str) -> None:
-        self._timers.pop(identity, None)
-        member = self.mirror.update(identity, invited_at=None)
-        name = member.name if member else identity
-        self.notice.emit(f"The invitation to {name} lapsed: no answer in {self.invite_timeout:g} s")
+    def _set_lapse_timer(self, deadline: float | None) -> None:
+        if self._lapse_timer is not None:
+            self._lapse_timer.cancel()
+            self._lapse_timer = None
+        if deadline is not None:
+            delay = max(0.0, deadline - self.invitations.clock())
+            self._lapse_timer = asyncio.get_running_loop().call_later(delay, self._lapse)
+
+    def _lapse(self) -> None:
+        self._lapse_timer = None
+        for invitation in self.invitations.lapse_due():
+            member = self.mirror.get(invitation.identity)
+            name = member.name if member else invitation.identity
+            timeout = f"{self.invitations.timeout:g}"
+            self.notice.emit(f"The invitation to {name} lapsed: no answer in {timeout} s")
+        self._set_lapse_timer(self.invitations.next_deadline())
 
     async def _answered(self, identity: str, accepted: bool) -> None:
-        timer = self._timers.pop(identity, None)
-        if timer is None:
+        answer = self.invitations.answer(identity, accepted)
+        if answer is Answer.NOT_PENDING:
             log.info("ignored an answer from %s: no invitation pending", identity)
             return
-        timer.cancel()
-        member = self.mirror.update(identity, invited_at=None)
+        member = self.mirror.get(identity)
         name = member.name if member else identity
-        if not accepted:
+        if answer is Answer.DECLINED:
             self.notice.emit(f"{name} declined the invitation")
             return
         try:
@@ -179,14 +184,14 @@ class HostControl:
 
     async def remove_guest(self, identity: str) -> None:
         await self.service.remove_guest(self.room, identity, self.identity)
-        self._remembered.pop(identity, None)
+        self.recollection.forget(identity)
 
     async def mute_guest(self, identity: str) -> None:
         await self.service.mute_guest_microphone(self.room, identity, self.identity)
 
     async def remove(self, identity: str) -> None:
         await self.service.remove_participant(self.room, identity)
-        self._remembered.pop(identity, None)
+        self.recollection.forget(identity)
 
     async def lower_hand(self, identity: str) -> None:
         await self.service.set_hand(self.room, identity, False)
@@ -205,83 +210,65 @@ class HostControl:
 
     # -- what comes back ----------------------------------------------------------------------
 
+    def _apply(self, fact: Fact) -> None:
+        match fact:
+            case Entered(_, participants):
+                present = {p.identity for p in participants}
+                gone = [i for i in self.mirror.audience if i not in present]
+                self.mirror.apply(fact)
+                for identity in gone:
+                    self._left(identity)
+                for participant in participants:
+                    self._arrived(participant.identity)
+            case Seen(participant, arrived=True):
+                self.mirror.apply(fact)
+                self._arrived(participant.identity)
+            case Seen(participant):
+                self.mirror.apply(fact)
+                member = self.mirror.get(participant.identity)
+                if member is not None:
+                    self.recollection.changed(member)
+            case Left(identity):
+                self.mirror.apply(fact)
+                self._left(identity)
+            case _:
+                self.mirror.apply(fact)
+
     def _on_message(self, message: DataMessage, sender: str) -> None:
         member = self.mirror.get(sender)
         if message.type is MessageType.GUEST_INVITE_RESPONSE:
-            self._spawn(self._answered(sender, bool(message.accepted)))
+            self._tasks.spawn(self._answered(sender, bool(message.accepted)))
         elif message.type is MessageType.HAND_RAISE and member and not member.hand_raised_at:
-            # Shown at once; the server-written attribute (authoritative time) follows.
-            self.mirror.update(sender, hand_raised_at=self._clock_ms())
+            self.mirror.hand_seen(sender, self._clock_ms())
         elif message.type is MessageType.HAND_LOWER and member and member.hand_raised_at:
-            self.mirror.update(sender, hand_raised_at=None)
+            self.mirror.hand_seen(sender, None)
         elif message.type is MessageType.CHAT_MESSAGE:
             name = member.name if member else sender
             self.mirror.add_chat(ChatLine(sender, name, message.message or "", message.timestamp))
 
     # -- restoring what LiveKit forgot -------------------------------------------------------
-    #
-    # While the connection is down and until everyone remembered is back as they were (or
-    # REMEMBER_FOR has passed), what LiveKit reports is compared with what we remembered rather
-    # than taken as the truth: a restarted server hands back guests as viewers and hands down.
-
-    def _restoring(self) -> bool:
-        return self._restoring_until is not None and time.monotonic() < self._restoring_until
 
     def _on_state(self, state: ConnectionState, _reason: str) -> None:
-        if state is ConnectionState.RECONNECTING and not self._restoring():
-            self._restoring_until = time.monotonic() + REMEMBER_FOR
-        elif state is ConnectionState.LIVE and self._restoring():
-            for identity in list(self.mirror.members):
-                self._on_joined(identity)
+        if state is ConnectionState.RECONNECTING:
+            self.recollection.connection_lost()
 
-    def _remember_change(self, _index: int, member: Member) -> None:
-        if member.role in (Role.GUEST, Role.VIEWER) and not self._restoring():
-            self._remembered[member.identity] = Remembered(
-                member.role, member.hand_raised_at, time.monotonic()
-            )
-
-    def _remember_arrival(self, index: int, member: Member) -> None:
-        # Someone coming back keeps what we knew of them until `_on_joined` has compared it
-        # with what LiveKit says now.
-        old = self._remembered.get(member.identity)
-        if old is None or time.monotonic() - old.seen > REMEMBER_FOR:
-            self._remember_change(index, member)
-
-    def _on_member_removed(self, _index: int, member: Member) -> None:
-        if member.identity in self._timers:
-            self._timers.pop(member.identity).cancel()
-        old = self._remembered.get(member.identity)
-        if old is not None:
-            self._remembered[member.identity] = Remembered(
-                old.role, old.hand_raised_at, time.monotonic()
-            )
-
-    def _lost(self, old: Remembered, member: Member) -> bool:
-        lost_guest = old.role is Role.GUEST and member.role is Role.VIEWER
-        lost_hand = (
-            old.role is Role.VIEWER and bool(old.hand_raised_at) and not member.hand_raised_at
-        )
-        return lost_guest or lost_hand
-
-    def _on_joined(self, identity: str) -> None:
-        old = self._remembered.get(identity)
+    def _arrived(self, identity: str) -> None:
+        """Someone is in the room (again), or the host is back in it: what LiveKit lost of
+        them is given back (the session reports everyone present as arrived after a
+        reconnection, so this covers the host's own return too)."""
         member = self.mirror.get(identity)
-        if old is None or member is None or time.monotonic() - old.seen > REMEMBER_FOR:
+        if member is None:
             return
-        if self._lost(old, member):
-            self._spawn(self._restore(identity, old))
-        elif not self._restoring():
-            self._remember_change(0, member)
-        self._end_restoring_when_whole()
+        self.recollection.arrived(member)
+        old = self.recollection.returned(member)
+        if old is not None:
+            self._tasks.spawn(self._restore(identity, old), name=f"restore {identity}")
+        self.recollection.settle(self.mirror.members)
 
-    def _end_restoring_when_whole(self) -> None:
-        if not self._restoring():
-            return
-        for identity, old in self._remembered.items():
-            member = self.mirror.get(identity)
-            if member is None or self._lost(old, member):
-                return
-        self._restoring_until = None
+    def _left(self, identity: str) -> None:
+        if self.invitations.withdraw(identity):
+            self._set_lapse_timer(self.invitations.next_deadline())
+        self.recollection.left(identity)
 
     async def _restore(self, identity: str, old: Remembered) -> None:
         try:
@@ -291,10 +278,4 @@ class HostControl:
             return
         if done:
             log.info("restored %s of %s", old.role, identity)
-        self._end_restoring_when_whole()
-
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        self.recollection.settle(self.mirror.members)

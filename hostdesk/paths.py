@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["ENV_CONFIG", "config_dir", "private_dir"]
+__all__ = ["ENV_CONFIG", "config_dir", "install_id", "private_dir"]
 
 #: Overrides the per-user folder: tests, portable installs, several profiles side by side.
 ENV_CONFIG = "HOSTDESK_CONFIG"
@@ -51,3 +52,21 @@ def private_dir(name: str, base: Path | None = None) -> Path:
     if os.name == "posix" and folder.stat().st_mode & 0o077:
         folder.chmod(0o700)
     return folder
+
+
+def install_id(base: Path | None = None) -> str:
+    """A random id of this HostDesk on this computer, made on first use and kept in the config
+    folder (`install-id`). The host's window derives its identity in a show from it, so that a
+    restarted window is the same participant to LiveKit and another computer is not."""
+    path = private_dir("identity", base) / "install-id"
+    try:
+        existing = path.read_text(encoding="ascii").strip()
+    except (FileNotFoundError, UnicodeDecodeError):
+        existing = ""
+    if len(existing) == 32 and all(c in "0123456789abcdef" for c in existing):
+        return existing
+    made = secrets.token_hex(16)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(made + "\n", encoding="ascii")
+    temporary.replace(path)  # atomic: two windows starting at once agree on one of the two
+    return path.read_text(encoding="ascii").strip()

@@ -118,7 +118,13 @@ class ShowService:
 
     # -- joining ------------------------------------------------------------------------------
 
-    async def join(self, room: str, display_name: str, role: str) -> Joined:
+    async def join(
+        self, room: str, display_name: str, role: str, *, identity: str | None = None
+    ) -> Joined:
+        """A token to join `room`. `identity` is for the host's own window only (never from a
+        request): the same identity for the same show on the same computer, so that a
+        restarted window takes its dead session's place (a host of that identity already in
+        the room is its own ghost, not a second host)."""
         check_name("roomName", room)
         check_name("participantName", display_name)
         try:
@@ -130,7 +136,8 @@ class ShowService:
                 'role must be "host" or "viewer" (a guest is made only by an invitation)'
             )
         assert wanted is not None
-        identity = new_identity(wanted.value, display_name)
+        if identity is None or wanted is not Role.HOST:
+            identity = new_identity(wanted.value, display_name)
         if wanted is Role.HOST:
             await self._claim_host(room, identity)
         token = self.tokens.mint(room, identity, display_name, wanted)
@@ -143,6 +150,11 @@ class ShowService:
             if reserved and find(participants, reserved):
                 self._reservations.release_host(room)  # connected: LiveKit shows it now
                 reserved = None
+            if reserved == identity:
+                reserved = None  # the same window asking again
+            ghost = find(participants, identity)
+            if ghost is not None and ghost.role is Role.HOST:
+                participants = [p for p in participants if p.identity != identity]
             stage.check_no_host(participants, reserved=reserved is not None)
             await self.rooms.create_room(room)
             self._reservations.reserve_host(room, identity)
@@ -299,7 +311,7 @@ class ShowService:
             if current is None:
                 return False
             if role is Role.GUEST and current.role is Role.VIEWER:
-                if len(with_role(participants, Role.GUEST)) >= self.stage_size:
+                if stage.stage_full(len(with_role(participants, Role.GUEST)), self.stage_size):
                     return False
                 await self.rooms.update_participant(
                     room,

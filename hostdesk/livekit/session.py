@@ -1,7 +1,9 @@
-"""The host's `rtc.Room`: LiveKit events into the show mirror, data messages in and out.
+"""The host's `rtc.Room`: LiveKit events as typed facts, data messages in and out.
 
 Runs on the app's loop; the SDK delivers its events there (STACK-NOTES: Rust threads call
-`loop.call_soon_threadsafe`). Handlers are plain functions that schedule tasks, kept in a set.
+`loop.call_soon_threadsafe`). Handlers are plain functions; the tasks they start are kept in a
+`TaskSet`. The session writes nothing of the show: it reports facts (`hostdesk.show.mirror`'s
+`Fact`) that the host controller applies to the mirror, and reads the mirror only for roles.
 A connection LiveKit drops (a server restart ends it outright) is re-established here with
 backoff; what the rebuilt room lacks is restored by the host controller.
 """
@@ -11,9 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine
-from dataclasses import replace
-from typing import Any
+from collections.abc import Callable
 
 from livekit import rtc
 
@@ -22,9 +22,19 @@ from hostdesk.show import messages
 from hostdesk.show.connection import ConnectionState
 from hostdesk.show.events import Event
 from hostdesk.show.messages import DataMessage, InvalidMessage
-from hostdesk.show.mirror import Member, ShowMirror
+from hostdesk.show.mirror import (
+    Entered,
+    Fact,
+    Left,
+    MicrophoneChanged,
+    QualityChanged,
+    Seen,
+    ShowMirror,
+    VideoChanged,
+)
 from hostdesk.show.participants import Participant
 from hostdesk.show.roles import Role
+from hostdesk.tasks import TaskSet
 
 log = logging.getLogger("hostdesk.livekit")
 
@@ -45,6 +55,7 @@ _QUALITY = {
 
 
 def participant_of(p: rtc.Participant) -> Participant:
+    """The one converter from the SDK's participant to the domain's."""
     return Participant(
         identity=p.identity,
         name=p.name,
@@ -58,9 +69,10 @@ class HostSession:
     """One host connection. Events it raises (on the loop):
 
     - `state_changed(state, reason)`
+    - `fact(fact)`: what LiveKit said about the room, its participants and their tracks
     - `message_received(message, sender_identity)`: valid show messages whose LiveKit-stamped
-      sender's role may send that type; anything else is dropped and logged here
-    - `participant_joined(identity)`: after the mirror has them (used to restore a show)
+      sender's role (read from the mirror) may send that type; anything else is dropped and
+      logged here
     - `guest_frame(identity, width, height, bgra)`, `guest_audio(identity, pcm)`,
       `guest_left_stage(identity)`
     """
@@ -69,8 +81,8 @@ class HostSession:
         self.mirror = mirror
         self.state = ConnectionState.OFFLINE
         self.state_changed: Event[[ConnectionState, str]] = Event()
+        self.fact: Event[[Fact]] = Event()
         self.message_received: Event[[DataMessage, str]] = Event()
-        self.participant_joined: Event[[str]] = Event()
         self.guest_frame: Event[[str, int, int, memoryview]] = Event()
         self.guest_audio: Event[[str, bytes]] = Event()
         self.guest_left_stage: Event[[str]] = Event()
@@ -78,7 +90,7 @@ class HostSession:
         self._url = ""
         self._token = ""
         self._closing = False
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet(log)
         self._readers: dict[str, TrackReader] = {}  # track sid -> reader
         self._video: VideoOut | None = None
         self._audio: AudioOut | None = None
@@ -125,12 +137,7 @@ class HostSession:
                 await room.disconnect()
             raise
         self._room = room
-        self.mirror.local_identity = room.local_participant.identity
-        for identity in list(self.mirror.audience):  # gone while we were away
-            if identity not in room.remote_participants:
-                self.mirror.remove(identity)
-        for participant in room.remote_participants.values():
-            self._on_participant(participant)
+        self._entered(room)
         await self._publish()
 
     async def close(self) -> None:
@@ -139,8 +146,8 @@ class HostSession:
         if self._reconnecting is not None:
             self._reconnecting.cancel()
         await self._drop_room()
-        for task in list(self._tasks):
-            task.cancel()
+        await self._tasks.aclose()
+        self._tasks = TaskSet(log)  # the session can connect again
         for media in (self._video, self._audio):
             if media is not None:
                 await media.aclose()
@@ -163,7 +170,7 @@ class HostSession:
             self._set_state(ConnectionState.DISCONNECTED, _FINAL[reason])
             return
         self._set_state(ConnectionState.RECONNECTING, "LiveKit dropped the connection")
-        self._reconnecting = self._spawn(self._reconnect())
+        self._reconnecting = self._tasks.spawn(self._reconnect())
 
     def _on_reconnecting(self) -> None:
         self._set_state(ConnectionState.RECONNECTING, "connection lost, reconnecting")
@@ -171,8 +178,7 @@ class HostSession:
     def _on_reconnected(self) -> None:
         self._set_state(ConnectionState.LIVE)
         if self._room is not None:
-            for participant in self._room.remote_participants.values():
-                self._on_participant(participant)
+            self._entered(self._room)
 
     async def _reconnect(self) -> None:
         await self._drop_room()
@@ -196,7 +202,7 @@ class HostSession:
         """The host's camera and microphone tracks, published now and on every reconnect."""
         self._video, self._audio = video, audio
         if self._room is not None:
-            self._spawn(self._publish())
+            self._tasks.spawn(self._publish())
 
     async def _publish(self) -> None:
         room = self._room
@@ -245,43 +251,33 @@ class HostSession:
 
     # -- incoming: participants ---------------------------------------------------------------
 
-    def _member(self, p: rtc.Participant) -> Member:
-        member = Member.of(participant_of(p))
-        old = self.mirror.get(p.identity)
-        if old is not None:  # keep what only the media events know
-            member = replace(
-                member,
-                mic_muted=old.mic_muted,
-                has_video=old.has_video,
-                quality=old.quality,
-                invited_at=old.invited_at,
-            )
-        return member
+    def _entered(self, room: rtc.Room) -> None:
+        others = tuple(participant_of(p) for p in room.remote_participants.values())
+        self.fact.emit(Entered(room.local_participant.identity, others))
 
     def _on_participant(self, p: rtc.RemoteParticipant) -> None:
-        self.mirror.upsert(self._member(p))
-        self.participant_joined.emit(p.identity)
+        self.fact.emit(Seen(participant_of(p), arrived=True))
 
     def _on_participant_left(self, p: rtc.RemoteParticipant) -> None:
-        self.mirror.remove(p.identity)
+        self.fact.emit(Left(p.identity))
 
     def _on_metadata(self, p: rtc.Participant, _old: str, _new: str) -> None:
         if isinstance(p, rtc.RemoteParticipant):
             was = self.mirror.role_of(p.identity)
-            self.mirror.upsert(self._member(p))
+            self.fact.emit(Seen(participant_of(p)))
             if was is Role.GUEST and self.mirror.role_of(p.identity) is not Role.GUEST:
                 self.guest_left_stage.emit(p.identity)
 
     def _on_attributes(self, _changed: dict[str, str], p: rtc.Participant) -> None:
         if isinstance(p, rtc.RemoteParticipant):
-            self.mirror.upsert(self._member(p))
+            self.fact.emit(Seen(participant_of(p)))
 
     def _on_mute(self, p: rtc.Participant, publication: rtc.TrackPublication) -> None:
         if publication.source == rtc.TrackSource.SOURCE_MICROPHONE:
-            self.mirror.update(p.identity, mic_muted=publication.muted)
+            self.fact.emit(MicrophoneChanged(p.identity, publication.muted))
 
-    def _on_quality(self, p: rtc.Participant, quality: int) -> None:
-        self.mirror.update(p.identity, quality=_QUALITY.get(quality, "unknown"))  # type: ignore[call-overload]
+    def _on_quality(self, p: rtc.Participant, quality: rtc.ConnectionQuality) -> None:
+        self.fact.emit(QualityChanged(p.identity, _QUALITY.get(quality, "unknown")))
 
     # -- incoming: media ----------------------------------------------------------------------
 
@@ -290,14 +286,14 @@ class HostSession:
     ) -> None:
         identity = p.identity
         if isinstance(track, rtc.RemoteVideoTrack):
-            self.mirror.update(identity, has_video=True)
+            self.fact.emit(VideoChanged(identity, True))
 
             def on_frame(width: int, height: int, bgra: memoryview) -> None:
                 self.guest_frame.emit(identity, width, height, bgra)
 
             self._readers[publication.sid] = TrackReader.video(track, on_frame)
         elif isinstance(track, rtc.RemoteAudioTrack):
-            self.mirror.update(identity, mic_muted=publication.muted)
+            self.fact.emit(MicrophoneChanged(identity, publication.muted))
 
             def on_pcm(pcm: bytes) -> None:
                 self.guest_audio.emit(identity, pcm)
@@ -309,12 +305,12 @@ class HostSession:
     ) -> None:
         reader = self._readers.pop(publication.sid, None)
         if reader is not None:
-            self._spawn(reader.aclose())
+            self._tasks.spawn(reader.aclose())
         if isinstance(track, rtc.RemoteVideoTrack):
-            self.mirror.update(p.identity, has_video=False)
+            self.fact.emit(VideoChanged(p.identity, False))
             self.guest_left_stage.emit(p.identity)
         elif isinstance(track, rtc.RemoteAudioTrack):
-            self.mirror.update(p.identity, mic_muted=True)
+            self.fact.emit(MicrophoneChanged(p.identity, True))
 
     # -- incoming: data -----------------------------------------------------------------------
 
@@ -342,9 +338,3 @@ class HostSession:
             )
             return
         self.message_received.emit(message, sender)
-
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task

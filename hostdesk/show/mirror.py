@@ -1,23 +1,31 @@
-"""The host app's live mirror of its show, built from LiveKit room events.
+"""The host app's live mirror of its show, built from what the host's LiveKit session reports.
 
 The window reads only this. It keeps the audience in arrival order and the raised hands in the
 order they were raised, and says what changed row by row (napari's evented list, in small), so
 Qt models insert and remove single rows instead of resetting.
+
+One writer: the host's controller applies the session's facts (`apply`) and its own optimistic
+changes through the typed methods below, and nothing else writes. A member's role and name
+change in `seen`, the hand in `seen` and `hand_seen`, the media state in `set_microphone`,
+`set_video` and `set_quality`. Invitations are not LiveKit's and live apart, in
+`hostdesk.show.invitations` (`ShowMirror.invitations`, for readers).
 """
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 from hostdesk.show.events import Event
+from hostdesk.show.invitations import Invitations
 from hostdesk.show.participants import Participant
-from hostdesk.show.roles import Metadata, Role
+from hostdesk.show.roles import Role
 
 
 @dataclass(frozen=True)
 class Member:
-    """One participant as the window shows them."""
+    """One participant as the window shows them: what LiveKit says of them and their tracks."""
 
     identity: str
     name: str
@@ -27,18 +35,62 @@ class Member:
     mic_muted: bool = True
     has_video: bool = False
     quality: str = "unknown"
-    invited_at: int | None = None
 
     @classmethod
     def of(cls, participant: Participant) -> Member:
-        meta = Metadata.decode(participant.metadata, fallback_name=participant.name)  # once
+        meta = participant.meta  # decoded once
         return cls(
             identity=participant.identity,
             name=meta.display_name or participant.identity,
             role=meta.role,
-            hand_raised_at=participant.hand_raised_at if meta.role is Role.VIEWER else None,
+            hand_raised_at=participant.queued_hand,
             joined_at=participant.joined_at,
         )
+
+
+# -- what the session reports (typed facts) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entered:
+    """The host is in the room (first time or again): these are the others there now."""
+
+    local_identity: str
+    participants: tuple[Participant, ...]
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A participant arrived (`arrived`), or their metadata or attributes changed."""
+
+    participant: Participant
+    arrived: bool = False
+
+
+@dataclass(frozen=True)
+class Left:
+    identity: str
+
+
+@dataclass(frozen=True)
+class MicrophoneChanged:
+    identity: str
+    muted: bool
+
+
+@dataclass(frozen=True)
+class VideoChanged:
+    identity: str
+    shown: bool
+
+
+@dataclass(frozen=True)
+class QualityChanged:
+    identity: str
+    quality: str
+
+
+Fact = Entered | Seen | Left | MicrophoneChanged | VideoChanged | QualityChanged
 
 
 @dataclass(frozen=True)
@@ -59,6 +111,7 @@ class ShowMirror:
     audience: list[str] = field(default_factory=list)
     hands: list[str] = field(default_factory=list)
     chat: list[ChatLine] = field(default_factory=list)
+    invitations: Invitations = field(default_factory=Invitations)
 
     def __post_init__(self) -> None:
         self.member_added: Event[[int, Member]] = Event()  # index in audience
@@ -89,31 +142,91 @@ class ShowMirror:
     def hand_queue(self) -> list[Member]:
         return [self.members[i] for i in self.hands]
 
-    # -- writing ------------------------------------------------------------------------------
+    # -- writing (the controller only) -----------------------------------------------------
 
-    def clear(self) -> None:
-        # Through `remove`, members outside the audience (the local host) included, so that no
+    def apply(self, fact: Fact) -> None:
+        """Applies one fact the LiveKit session reported."""
+        match fact:
+            case Entered(local_identity, participants):
+                self.local_identity = local_identity
+                self.keep_only({p.identity for p in participants})
+                for participant in participants:
+                    self.seen(participant)
+            case Seen(participant, _):
+                self.seen(participant)
+            case Left(identity):
+                self.left(identity)
+            case MicrophoneChanged(identity, muted):
+                self.set_microphone(identity, muted)
+            case VideoChanged(identity, shown):
+                self.set_video(identity, shown)
+            case QualityChanged(identity, quality):
+                self.set_quality(identity, quality)
+
+    def reset(self, local_identity: str) -> None:
+        """Empties the mirror for a new show that the host joins as `local_identity`."""
+        # Through `left`, members outside the audience (the local host) included, so that no
         # identity is left in `hands` without its member.
         for identity in list(self.members):
-            self.remove(identity)
+            self.left(identity)
+        self.invitations.clear()
+        self.local_identity = local_identity
 
-    def upsert(self, member: Member) -> None:
-        """Adds or updates a member from what LiveKit says, keeping the hand queue and stage in
-        step. LiveKit knows nothing of invitations: a viewer keeps a pending one."""
-        old = self.members.get(member.identity)
-        if old is not None and old.invited_at is not None and member.invited_at is None:
-            if member.role is Role.VIEWER:
-                member = replace(member, invited_at=old.invited_at)
+    def seen(self, participant: Participant) -> Member:
+        """Adds or updates a member from what LiveKit says; their media state is kept."""
+        member = Member.of(participant)
+        old = self.members.get(participant.identity)
+        if old is not None:
+            member = replace(
+                member, mic_muted=old.mic_muted, has_video=old.has_video, quality=old.quality
+            )
         self._put(old, member)
+        return member
 
-    def update(self, identity: str, **changes: object) -> Member | None:
-        """Changes some fields and keeps the others; `invited_at=None` withdraws an invitation."""
-        member = self.members.get(identity)
+    def left(self, identity: str) -> Member | None:
+        member = self.members.pop(identity, None)
         if member is None:
             return None
-        changed = replace(member, **changes)  # type: ignore[arg-type]
-        self._put(member, changed)
-        return changed
+        self._drop_hand(member)
+        if identity in self.audience:
+            index = self.audience.index(identity)
+            del self.audience[index]
+            self.member_removed.emit(index, member)
+        if member.role is Role.GUEST:
+            self.stage_changed.emit()
+        return member
+
+    def keep_only(self, identities: Collection[str]) -> None:
+        """Drops the members not in `identities` (gone while the host was away)."""
+        for identity in list(self.audience):
+            if identity not in identities:
+                self.left(identity)
+
+    def hand_seen(self, identity: str, raised_at_ms: int | None) -> None:
+        """A viewer's `hand_raise` or `hand_lower` message, shown at once; the server-written
+        attribute (the authoritative time) follows through `seen`."""
+        member = self.members.get(identity)
+        if member is not None and member.role is Role.VIEWER:
+            self._put(member, replace(member, hand_raised_at=raised_at_ms))
+
+    def set_microphone(self, identity: str, muted: bool) -> None:
+        member = self.members.get(identity)
+        if member is not None:
+            self._put(member, replace(member, mic_muted=muted))
+
+    def set_video(self, identity: str, shown: bool) -> None:
+        member = self.members.get(identity)
+        if member is not None:
+            self._put(member, replace(member, has_video=shown))
+
+    def set_quality(self, identity: str, quality: str) -> None:
+        member = self.members.get(identity)
+        if member is not None:
+            self._put(member, replace(member, quality=quality))
+
+    def add_chat(self, line: ChatLine) -> None:
+        self.chat.append(line)
+        self.chat_added.emit(line)
 
     def _put(self, old: Member | None, member: Member) -> None:
         self.members[member.identity] = member
@@ -129,23 +242,6 @@ class ShowMirror:
             old.role if old else None,
         ):
             self.stage_changed.emit()
-
-    def remove(self, identity: str) -> Member | None:
-        member = self.members.pop(identity, None)
-        if member is None:
-            return None
-        self._drop_hand(member)
-        if identity in self.audience:
-            index = self.audience.index(identity)
-            del self.audience[index]
-            self.member_removed.emit(index, member)
-        if member.role is Role.GUEST:
-            self.stage_changed.emit()
-        return member
-
-    def add_chat(self, line: ChatLine) -> None:
-        self.chat.append(line)
-        self.chat_added.emit(line)
 
     # -- the hand queue -----------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from hostdesk.show.roles import Metadata, Role
 
@@ -21,18 +22,30 @@ class Participant:
     joined_at: int = 0
     attributes: Mapping[str, str] = field(default_factory=dict)
 
+    @cached_property
+    def meta(self) -> Metadata:
+        """The role and display name, as the server wrote them (decoded once)."""
+        return Metadata.decode(self.metadata, fallback_name=self.name)
+
     @property
     def role(self) -> Role | None:
-        return Metadata.decode(self.metadata).role
+        return self.meta.role
 
     @property
     def display_name(self) -> str:
-        return Metadata.decode(self.metadata, fallback_name=self.name).display_name or self.identity
+        return self.meta.display_name or self.identity
 
     @property
     def hand_raised_at(self) -> int | None:
         """When the hand was raised (ms since the epoch), or None when it is down."""
         return parse_hand(self.attributes.get(HAND_ATTRIBUTE, ""))
+
+    @property
+    def queued_hand(self) -> int | None:
+        """The hand as the queue counts it: only a viewer's hand is in the queue (a guest's
+        attribute is cleared on promotion, and a host's would mean nothing). The one rule for
+        who has a hand; the viewer page reads the same attribute the same way."""
+        return self.hand_raised_at if self.role is Role.VIEWER else None
 
 
 def parse_hand(value: str) -> int | None:
@@ -66,5 +79,5 @@ def find(participants: Iterable[Participant], identity: str) -> Participant | No
 
 def hand_queue(participants: Iterable[Participant]) -> list[Participant]:
     """Viewers with a raised hand, first raised first; ties keep a stable identity order."""
-    raised = [p for p in participants if p.role is Role.VIEWER and p.hand_raised_at]
-    return sorted(raised, key=lambda p: (p.hand_raised_at or 0, p.identity))
+    raised = [p for p in participants if p.queued_hand]
+    return sorted(raised, key=lambda p: (p.queued_hand or 0, p.identity))

@@ -33,6 +33,16 @@ def is_host(participants: Iterable[Participant], identity: str, reserved_host: s
     return participant is not None and participant.role is Role.HOST
 
 
+def stage_full(guests: int, stage_size: int) -> bool:
+    """The stage's capacity: the one place it is counted (promotion, restore, invitations)."""
+    return guests >= stage_size
+
+
+def check_seat_free(guests: int, stage_size: int) -> None:
+    if stage_full(guests, stage_size):
+        raise Forbidden(ROOM_HAS_GUEST)
+
+
 def check_can_promote(
     participants: Collection[Participant],
     viewer_identity: str,
@@ -42,8 +52,7 @@ def check_can_promote(
     """Returns the viewer to promote, or raises why not."""
     if not acting_host:
         raise Forbidden(ONLY_HOST_PROMOTES)
-    if len(with_role(participants, Role.GUEST)) >= stage_size:
-        raise Forbidden(ROOM_HAS_GUEST)
+    check_seat_free(len(with_role(participants, Role.GUEST)), stage_size)
     viewer = find(participants, viewer_identity)
     if viewer is None:
         raise NotFound(PARTICIPANT_NOT_FOUND)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 
@@ -24,3 +25,12 @@ def new_identity(role: str, display_name: str) -> str:
     slug = _SLUG.sub("-", display_name.lower()).strip("-")[:40]
     suffix = secrets.token_hex(4)
     return f"{role}-{slug}-{suffix}" if slug else f"{role}-{suffix}"
+
+
+def window_host_identity(install_id: str, room: str) -> str:
+    """The identity of this computer's window as the host of `room`: the same on every start
+    (so LiveKit replaces a crashed window's session with the new one), different on every other
+    computer (whose request is still refused with "Room already has a host")."""
+    digest = hashlib.sha256(f"{install_id}\0{room}".encode()).hexdigest()[:8]
+    slug = _SLUG.sub("-", room.lower()).strip("-")[:40]
+    return f"host-{slug}-{digest}" if slug else f"host-{digest}"

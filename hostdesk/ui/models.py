@@ -89,6 +89,16 @@ class _MemberRows(QAbstractListModel):
         super().__init__(parent)
         self.mirror = mirror
         self._rows: list[Member] = []
+        mirror.invitations.changed.connect(self._on_invitation)
+
+    def _stop_following_invitations(self) -> None:
+        self.mirror.invitations.changed.disconnect(self._on_invitation)
+
+    def _on_invitation(self, identity: str) -> None:
+        row = self._row_of(-1, identity)
+        if row is not None:
+            index = self.index(row)
+            self.dataChanged.emit(index, index, [])
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -117,7 +127,7 @@ class _MemberRows(QAbstractListModel):
         if role == HAND_ROLE:
             return _hand(member)
         if role == INVITED_ROLE:
-            return member.invited_at is not None
+            return member.identity in self.mirror.invitations
         return None
 
     def _display(self, row: int, member: Member) -> str:
@@ -174,6 +184,7 @@ class AudienceModel(_MemberRows):
 
     def detach(self) -> None:
         """Stops following the mirror (before the model is destroyed)."""
+        self._stop_following_invitations()
         self.mirror.member_added.disconnect(self._on_added)
         self.mirror.member_changed.disconnect(self._on_changed)
         self.mirror.member_removed.disconnect(self._on_removed)
@@ -192,7 +203,7 @@ class AudienceModel(_MemberRows):
             text += f" {HAND_MARK}"
         if member.role is Role.GUEST:
             text += ON_STAGE
-        elif member.invited_at is not None:
+        elif member.identity in self.mirror.invitations:
             text += INVITED
         return text
 
@@ -258,6 +269,7 @@ class HandQueueModel(_MemberRows):
     def detach(self) -> None:
         """Stops following the mirror and the clock (before the model is destroyed)."""
         self._timer.stop()
+        self._stop_following_invitations()
         self.mirror.hand_added.disconnect(self._on_added)
         self.mirror.hand_removed.disconnect(self._on_removed)
         self.mirror.member_changed.disconnect(self._on_changed)

@@ -13,22 +13,24 @@ import itertools
 import logging
 import random
 from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 
-from hostdesk.show.mirror import ChatLine, Member, ShowMirror
+from hostdesk.show.mirror import (
+    ChatLine,
+    Entered,
+    Left,
+    Member,
+    MicrophoneChanged,
+    QualityChanged,
+    Seen,
+    ShowMirror,
+    VideoChanged,
+)
 from hostdesk.show.roles import Role
+from tests.support.people import guest, person, viewer
 
 HOST = "host-1"
-
-
-def viewer(identity: str, hand: int | None = None, **fields: Any) -> Member:
-    return Member(identity, identity.title(), Role.VIEWER, hand_raised_at=hand, **fields)
-
-
-def guest(identity: str) -> Member:
-    return Member(identity, identity.title(), Role.GUEST)
 
 
 @dataclass
@@ -105,7 +107,7 @@ def test_a_newcomer_is_appended_to_the_audience_and_announced_with_its_index(
     mirror: ShowMirror, shadow: Shadow
 ) -> None:
     for name in ("ann", "bob", "cat"):
-        mirror.upsert(viewer(name))
+        mirror.seen(viewer(name))
 
     assert mirror.audience == ["ann", "bob", "cat"]
     assert shadow.take() == [
@@ -119,9 +121,9 @@ def test_a_newcomer_is_appended_to_the_audience_and_announced_with_its_index(
 def test_the_local_host_is_a_member_but_not_in_the_audience(
     mirror: ShowMirror, shadow: Shadow
 ) -> None:
-    mirror.upsert(Member(HOST, "Host", Role.HOST))
-    mirror.upsert(viewer("ann"))
-    mirror.update(HOST, mic_muted=False)
+    mirror.seen(person(HOST, "Host", Role.HOST))
+    mirror.seen(viewer("ann"))
+    mirror.set_microphone(HOST, False)
 
     assert mirror.get(HOST) is not None
     assert mirror.audience == ["ann"]
@@ -130,34 +132,34 @@ def test_the_local_host_is_a_member_but_not_in_the_audience(
 
 def test_a_change_is_announced_with_the_members_index(mirror: ShowMirror, shadow: Shadow) -> None:
     for name in ("ann", "bob", "cat"):
-        mirror.upsert(viewer(name))
+        mirror.seen(viewer(name))
     shadow.take()
 
-    mirror.update("bob", quality="good")
-    mirror.upsert(Member("cat", "Catherine", Role.VIEWER))
+    mirror.set_quality("bob", "good")
+    mirror.seen(person("cat", "Catherine", Role.VIEWER))
 
     assert shadow.take() == [("member_changed", 1, "bob"), ("member_changed", 2, "cat")]
     assert mirror.members["cat"].name == "Catherine"
 
 
 def test_an_update_that_changes_nothing_is_silent(mirror: ShowMirror, shadow: Shadow) -> None:
-    mirror.upsert(viewer("ann", mic_muted=True))
+    mirror.seen(viewer("ann"))
     shadow.take()
 
-    mirror.upsert(viewer("ann", mic_muted=True))
-    mirror.update("ann", mic_muted=True)
+    mirror.seen(viewer("ann"))
+    mirror.set_microphone("ann", True)
 
     assert shadow.take() == []
 
 
 def test_remove_announces_the_index_the_member_had(mirror: ShowMirror, shadow: Shadow) -> None:
     for name in ("ann", "bob", "cat"):
-        mirror.upsert(viewer(name))
+        mirror.seen(viewer(name))
     shadow.take()
 
-    removed = mirror.remove("bob")
+    removed = mirror.left("bob")
 
-    assert removed == viewer("bob")
+    assert removed == Member.of(viewer("bob"))
     assert mirror.audience == ["ann", "cat"]
     assert "bob" not in mirror.members
     assert shadow.take() == [("member_removed", 1, "bob")]
@@ -167,8 +169,8 @@ def test_remove_announces_the_index_the_member_had(mirror: ShowMirror, shadow: S
 def test_removing_or_updating_someone_unknown_does_nothing(
     mirror: ShowMirror, shadow: Shadow
 ) -> None:
-    assert mirror.remove("nobody") is None
-    assert mirror.update("nobody", quality="good") is None
+    assert mirror.left("nobody") is None
+    assert mirror.set_quality("nobody", "good") is None
     assert shadow.take() == []
 
 
@@ -180,13 +182,13 @@ def test_hands_are_queued_by_when_they_were_raised_whatever_order_they_arrive_in
     mirror: ShowMirror, shadow: Shadow, order: tuple[int, ...]
 ) -> None:
     for name in ("ann", "bob", "cat", "dan"):
-        mirror.upsert(viewer(name))
+        mirror.seen(viewer(name))
     raised_at = {"ann": 1_000, "bob": 2_000, "cat": 3_000, "dan": 4_000}
     names = list(raised_at)
     shadow.take()
 
     for i in order:
-        mirror.update(names[i], hand_raised_at=raised_at[names[i]])
+        mirror.hand_seen(names[i], raised_at[names[i]])
         assert shadow.in_step()
 
     assert mirror.hands == ["ann", "bob", "cat", "dan"]
@@ -196,9 +198,9 @@ def test_hands_are_queued_by_when_they_were_raised_whatever_order_they_arrive_in
 
 
 def test_a_hand_raised_earlier_is_inserted_at_its_place(mirror: ShowMirror, shadow: Shadow) -> None:
-    mirror.upsert(viewer("ann", hand=3_000))
-    mirror.upsert(viewer("bob", hand=1_000))
-    mirror.upsert(viewer("cat", hand=2_000))
+    mirror.seen(viewer("ann", hand=3_000))
+    mirror.seen(viewer("bob", hand=1_000))
+    mirror.seen(viewer("cat", hand=2_000))
 
     hands = [entry for entry in shadow.take() if entry[0] == "hand_added"]
     assert hands == [("hand_added", 0, "ann"), ("hand_added", 0, "bob"), ("hand_added", 1, "cat")]
@@ -206,18 +208,18 @@ def test_a_hand_raised_earlier_is_inserted_at_its_place(mirror: ShowMirror, shad
 
 
 def test_hands_raised_at_the_same_moment_are_ordered_by_identity(mirror: ShowMirror) -> None:
-    mirror.upsert(viewer("zoe", hand=5_000))
-    mirror.upsert(viewer("amy", hand=5_000))
+    mirror.seen(viewer("zoe", hand=5_000))
+    mirror.seen(viewer("amy", hand=5_000))
 
     assert mirror.hands == ["amy", "zoe"]
 
 
 def test_lowering_a_hand_announces_the_index_it_had(mirror: ShowMirror, shadow: Shadow) -> None:
     for i, name in enumerate(("ann", "bob", "cat")):
-        mirror.upsert(viewer(name, hand=1_000 + i))
+        mirror.seen(viewer(name, hand=1_000 + i))
     shadow.take()
 
-    mirror.update("bob", hand_raised_at=None)
+    mirror.hand_seen("bob", None)
 
     assert shadow.take() == [("member_changed", 1, "bob"), ("hand_removed", 1, "bob")]
     assert mirror.hands == ["ann", "cat"]
@@ -226,10 +228,10 @@ def test_lowering_a_hand_announces_the_index_it_had(mirror: ShowMirror, shadow: 
 
 def test_a_new_time_for_a_raised_hand_moves_it(mirror: ShowMirror, shadow: Shadow) -> None:
     for i, name in enumerate(("ann", "bob", "cat")):
-        mirror.upsert(viewer(name, hand=1_000 + i))
+        mirror.seen(viewer(name, hand=1_000 + i))
     shadow.take()
 
-    mirror.update("ann", hand_raised_at=9_000)  # the server's time replaces the instant one
+    mirror.hand_seen("ann", 9_000)  # the server's time replaces the instant one
 
     assert mirror.hands == ["bob", "cat", "ann"]
     assert shadow.take() == [
@@ -242,19 +244,19 @@ def test_a_new_time_for_a_raised_hand_moves_it(mirror: ShowMirror, shadow: Shado
 def test_a_member_who_leaves_with_a_raised_hand_leaves_the_queue(
     mirror: ShowMirror, shadow: Shadow
 ) -> None:
-    mirror.upsert(viewer("ann", hand=1_000))
-    mirror.upsert(viewer("bob", hand=2_000))
+    mirror.seen(viewer("ann", hand=1_000))
+    mirror.seen(viewer("bob", hand=2_000))
     shadow.take()
 
-    mirror.remove("ann")
+    mirror.left("ann")
 
     assert shadow.take() == [("hand_removed", 0, "ann"), ("member_removed", 0, "ann")]
     assert shadow.in_step()
 
 
 def test_only_viewers_have_a_place_in_the_hand_queue(mirror: ShowMirror) -> None:
-    mirror.upsert(Member("odd", "Odd", None, hand_raised_at=1_000))
-    mirror.upsert(Member("star", "Star", Role.GUEST, hand_raised_at=1_000))
+    mirror.seen(person("odd", "Odd", None, 1_000))
+    mirror.seen(person("star", "Star", Role.GUEST, 1_000))
 
     assert mirror.hands == []
 
@@ -265,11 +267,11 @@ def test_only_viewers_have_a_place_in_the_hand_queue(mirror: ShowMirror) -> None
 def test_a_viewer_promoted_to_guest_leaves_the_hand_queue_and_the_stage_changes(
     mirror: ShowMirror, shadow: Shadow
 ) -> None:
-    mirror.upsert(viewer("ann", hand=1_000))
-    mirror.upsert(viewer("bob", hand=2_000))
+    mirror.seen(viewer("ann", hand=1_000))
+    mirror.seen(viewer("bob", hand=2_000))
     shadow.take()
 
-    mirror.upsert(guest("ann"))
+    mirror.seen(guest("ann"))
 
     assert mirror.hands == ["bob"]
     assert [m.identity for m in mirror.guests] == ["ann"]
@@ -283,26 +285,26 @@ def test_a_viewer_promoted_to_guest_leaves_the_hand_queue_and_the_stage_changes(
 def test_the_stage_changes_when_the_guest_is_demoted_or_leaves(
     mirror: ShowMirror, shadow: Shadow
 ) -> None:
-    mirror.upsert(guest("ann"))
-    mirror.upsert(guest("bob"))
+    mirror.seen(guest("ann"))
+    mirror.seen(guest("bob"))
     shadow.take()
 
-    mirror.upsert(viewer("ann"))
+    mirror.seen(viewer("ann"))
     assert ("stage_changed",) in shadow.take()
 
-    mirror.remove("bob")
+    mirror.left("bob")
     assert shadow.take() == [("member_removed", 1, "bob"), ("stage_changed",)]
     assert mirror.guests == []
 
 
 def test_the_stage_does_not_change_for_viewers(mirror: ShowMirror, shadow: Shadow) -> None:
-    mirror.upsert(guest("star"))
+    mirror.seen(guest("star"))
     shadow.take()
 
-    mirror.upsert(viewer("ann"))
-    mirror.update("ann", hand_raised_at=1_000)
-    mirror.update("star", mic_muted=False)
-    mirror.remove("ann")
+    mirror.seen(viewer("ann"))
+    mirror.hand_seen("ann", 1_000)
+    mirror.set_microphone("star", False)
+    mirror.left("ann")
 
     assert ("stage_changed",) not in shadow.take()
 
@@ -310,48 +312,77 @@ def test_the_stage_does_not_change_for_viewers(mirror: ShowMirror, shadow: Shado
 # -- updates and invitations ------------------------------------------------------------------
 
 
-def test_update_changes_the_given_fields_and_keeps_the_others(mirror: ShowMirror) -> None:
-    mirror.upsert(viewer("ann", hand=1_000, joined_at=42, quality="good"))
+def test_media_facts_change_their_field_and_keep_the_others(mirror: ShowMirror) -> None:
+    mirror.seen(viewer("ann", hand=1_000, joined_at=42))
 
-    changed = mirror.update("ann", mic_muted=False)
+    mirror.set_quality("ann", "good")
+    mirror.set_microphone("ann", False)
+    mirror.set_video("ann", True)
 
-    assert changed == viewer("ann", hand=1_000, joined_at=42, quality="good", mic_muted=False)
-    assert mirror.get("ann") == changed
+    expected = Member(
+        "ann", "Ann", Role.VIEWER, 1_000, 42, mic_muted=False, has_video=True, quality="good"
+    )
+    assert mirror.get("ann") == expected
     assert mirror.hands == ["ann"]
 
 
-def test_an_invitation_survives_a_metadata_update_of_the_viewer(mirror: ShowMirror) -> None:
-    mirror.upsert(viewer("ann"))
-    mirror.update("ann", invited_at=5_000)
+def test_what_livekit_says_again_keeps_the_media_state(mirror: ShowMirror) -> None:
+    mirror.seen(viewer("ann"))
+    mirror.set_video("ann", True)
 
-    mirror.upsert(Member("ann", "Ann Renamed", Role.VIEWER))  # what LiveKit says: no invitation
+    mirror.seen(person("ann", "Ann Renamed", Role.VIEWER))
 
     member = mirror.get("ann")
     assert member is not None
-    assert (member.name, member.invited_at) == ("Ann Renamed", 5_000)
+    assert (member.name, member.has_video) == ("Ann Renamed", True)
 
 
-def test_an_invitation_can_be_withdrawn(mirror: ShowMirror, shadow: Shadow) -> None:
-    # The controller withdraws it when it lapses or is answered: update(invited_at=None).
-    mirror.upsert(viewer("ann"))
-    mirror.update("ann", invited_at=5_000)
+def test_an_early_hand_is_only_a_viewers(mirror: ShowMirror, shadow: Shadow) -> None:
+    mirror.seen(guest("star"))
+    mirror.seen(person("odd", "Odd", None))
     shadow.take()
 
-    withdrawn = mirror.update("ann", invited_at=None)
+    mirror.hand_seen("star", 1_000)
+    mirror.hand_seen("odd", 1_000)
 
-    assert withdrawn is not None and withdrawn.invited_at is None
+    assert mirror.hands == []
+    assert shadow.take() == []
+
+
+def test_entering_the_room_drops_who_left_meanwhile_and_adds_who_is_there(
+    mirror: ShowMirror, shadow: Shadow
+) -> None:
+    mirror.seen(viewer("ann", hand=1_000))
+    mirror.seen(viewer("bob"))
+    shadow.take()
+
+    mirror.apply(Entered(HOST, (viewer("bob"), viewer("cat", hand=2_000))))
+
+    assert mirror.audience == ["bob", "cat"]
+    assert mirror.hands == ["cat"]
+    assert shadow.in_step()
+
+
+def test_facts_are_applied_to_the_member_they_name(mirror: ShowMirror) -> None:
+    mirror.apply(Seen(viewer("ann"), arrived=True))
+    mirror.apply(MicrophoneChanged("ann", False))
+    mirror.apply(VideoChanged("ann", True))
+    mirror.apply(QualityChanged("ann", "poor"))
     member = mirror.get("ann")
-    assert member is not None and member.invited_at is None
-    assert shadow.take() == [("member_changed", 0, "ann")]
+    assert member is not None
+    assert (member.mic_muted, member.has_video, member.quality) == (False, True, "poor")
+
+    mirror.apply(Left("ann"))
+    assert mirror.get("ann") is None
 
 
-def test_a_promoted_guest_does_not_keep_the_invitation(mirror: ShowMirror) -> None:
-    mirror.upsert(viewer("ann", invited_at=5_000))
+def test_a_new_show_empties_the_invitations(mirror: ShowMirror) -> None:
+    mirror.seen(viewer("ann"))
+    mirror.invitations.open("ann", 5_000)
 
-    mirror.upsert(guest("ann"))
+    mirror.reset(HOST)
 
-    member = mirror.get("ann")
-    assert member is not None and member.invited_at is None
+    assert "ann" not in mirror.invitations
 
 
 # -- clearing, chat, listeners ----------------------------------------------------------------
@@ -360,13 +391,13 @@ def test_a_promoted_guest_does_not_keep_the_invitation(mirror: ShowMirror) -> No
 def test_clear_empties_everything_and_announces_each_removal(
     mirror: ShowMirror, shadow: Shadow
 ) -> None:
-    mirror.upsert(Member(HOST, "Host", Role.HOST))
-    mirror.upsert(viewer("ann", hand=1_000))
-    mirror.upsert(guest("star"))
-    mirror.upsert(viewer("bob", hand=2_000))
+    mirror.seen(person(HOST, "Host", Role.HOST))
+    mirror.seen(viewer("ann", hand=1_000))
+    mirror.seen(guest("star"))
+    mirror.seen(viewer("bob", hand=2_000))
     shadow.take()
 
-    mirror.clear()
+    mirror.reset(HOST)
 
     assert (mirror.members, mirror.audience, mirror.hands) == ({}, [], [])
     assert shadow.in_step()
@@ -378,10 +409,10 @@ def test_clear_empties_everything_and_announces_each_removal(
 
 def test_clear_leaves_no_hand_of_a_member_outside_the_audience(mirror: ShowMirror) -> None:
     # A member upserted as the local identity (not in the audience) with a raised hand.
-    mirror.upsert(Member(HOST, "Host", Role.VIEWER, hand_raised_at=1_000))
+    mirror.seen(person(HOST, "Host", Role.VIEWER, 1_000))
 
-    mirror.clear()
-    mirror.upsert(viewer("ann", hand=2_000))  # bisects over the queue's members
+    mirror.reset(HOST)
+    mirror.seen(viewer("ann", hand=2_000))  # bisects over the queue's members
 
     assert mirror.hands == ["ann"]
 
@@ -406,7 +437,7 @@ def test_a_listener_that_raises_does_not_stop_the_others(
     mirror.member_added.connect(lambda _i, member: heard.append(member.identity))
 
     with caplog.at_level(logging.ERROR, logger="hostdesk.show"):
-        mirror.upsert(viewer("ann"))
+        mirror.seen(viewer("ann"))
 
     assert heard == ["ann"]
     assert mirror.audience == ["ann"]
@@ -425,17 +456,17 @@ def test_events_replayed_in_order_rebuild_the_audience_and_the_queue(
         name = rng.choice(names)
         action = rng.randrange(6)
         if action == 0:
-            mirror.remove(name)
+            mirror.left(name)
         elif action == 1:
-            mirror.upsert(Member(name, name, rng.choice(list(Role)), rng.choice([None, 7, 9])))
+            mirror.seen(person(name, name, rng.choice(list(Role)), rng.choice([None, 7, 9])))
         elif action == 2:
-            mirror.update(name, hand_raised_at=rng.choice([None, rng.randrange(1, 100)]))
+            mirror.hand_seen(name, rng.choice([None, rng.randrange(1, 100)]))
         elif action == 3:
-            mirror.update(name, quality=rng.choice(["good", "poor"]))
+            mirror.set_quality(name, rng.choice(["good", "poor"]))
         elif action == 4:
-            mirror.upsert(viewer(name, hand=rng.choice([None, rng.randrange(1, 100)])))
+            mirror.seen(viewer(name, hand=rng.choice([None, rng.randrange(1, 100)])))
         else:
-            mirror.update(name, role=rng.choice([Role.VIEWER, Role.GUEST]))
+            mirror.seen(person(name, name, rng.choice([Role.VIEWER, Role.GUEST])))
         assert shadow.in_step()
         keys = [(mirror.members[i].hand_raised_at or 0, i) for i in mirror.hands]
         assert keys == sorted(keys)

@@ -23,7 +23,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from hostdesk.show.mirror import ChatLine, Member, ShowMirror
+from hostdesk.show.mirror import ChatLine, ShowMirror
 from hostdesk.show.roles import Role
 from hostdesk.ui.models import (
     CHAT_LINES,
@@ -32,18 +32,11 @@ from hostdesk.ui.models import (
     ChatModel,
     HandQueueModel,
 )
+from tests.support.people import guest, person, viewer
 
 HOST = "host-1"
 DISPLAY = Qt.ItemDataRole.DisplayRole
 MINUTE = 60_000
-
-
-def viewer(identity: str, name: str = "", hand: int | None = None, **fields: Any) -> Member:
-    return Member(identity, name or identity.title(), Role.VIEWER, hand_raised_at=hand, **fields)
-
-
-def guest(identity: str, name: str = "") -> Member:
-    return Member(identity, name or identity.title(), Role.GUEST)
 
 
 class Clock:
@@ -127,12 +120,14 @@ def test_audience_rows_are_everyone_but_the_host_in_arrival_order(
     mirror: ShowMirror, tested: Tested
 ) -> None:
     model = audience(mirror, tested)
-    mirror.upsert(Member(HOST, "The Host", Role.HOST))
-    mirror.upsert(viewer("ann"))
-    mirror.upsert(viewer("bob", hand=1_000))
-    mirror.upsert(guest("star", "Star Guest"))
-    mirror.upsert(viewer("cat", invited_at=2_000))
-    mirror.upsert(viewer("dan", hand=500, invited_at=2_000))
+    mirror.seen(person(HOST, "The Host", Role.HOST))
+    mirror.seen(viewer("ann"))
+    mirror.seen(viewer("bob", hand=1_000))
+    mirror.seen(guest("star", "Star Guest"))
+    mirror.seen(viewer("cat"))
+    mirror.invitations.open("cat", 2_000)
+    mirror.seen(viewer("dan", hand=500))
+    mirror.invitations.open("dan", 2_000)
 
     assert rows(model) == [
         "Ann",
@@ -149,9 +144,9 @@ def test_audience_roles_carry_identity_role_hand_and_invitation(
     mirror: ShowMirror, tested: Tested
 ) -> None:
     model = audience(mirror, tested)
-    mirror.upsert(viewer("ann", hand=1_700_000_000_123))
-    mirror.upsert(guest("star"))
-    mirror.update("ann", invited_at=5)
+    mirror.seen(viewer("ann", hand=1_700_000_000_123))
+    mirror.seen(guest("star"))
+    mirror.invitations.open("ann", 1)
 
     assert rows(model, AudienceModel.IdentityRole) == ["ann", "star"]
     assert rows(model, AudienceModel.RoleRole) == ["viewer", "guest"]
@@ -173,18 +168,18 @@ def test_audience_changes_row_by_row_never_resetting(mirror: ShowMirror, tested:
     seen = Recorder(model)
 
     for name in ("ann", "bob", "cat"):
-        mirror.upsert(viewer(name))
+        mirror.seen(viewer(name))
     assert seen.take() == [("ins", 0, 0), ("ins", 1, 1), ("ins", 2, 2)]
 
-    mirror.update("bob", hand_raised_at=1_000)
+    mirror.hand_seen("bob", 1_000)
     assert seen.take() == [("chg", 1, 1)]
     assert rows(model)[1] == "Bob · hand up"
 
-    mirror.remove("ann")
+    mirror.left("ann")
     assert seen.take() == [("rem", 0, 0)]
     assert rows(model) == ["Bob · hand up", "Cat"]
 
-    mirror.clear()
+    mirror.reset(HOST)
     assert seen.take() == [("rem", 0, 0), ("rem", 0, 0)]
     assert model.rowCount() == 0
 
@@ -194,24 +189,24 @@ def test_audience_count_is_viewers_only(mirror: ShowMirror, tested: Tested) -> N
     counts: list[int] = []
     model.countChanged.connect(counts.append)
 
-    mirror.upsert(viewer("ann"))
-    mirror.upsert(viewer("bob"))
-    mirror.upsert(guest("star"))
-    mirror.upsert(Member("bot", "Recorder", None))
+    mirror.seen(viewer("ann"))
+    mirror.seen(viewer("bob"))
+    mirror.seen(guest("star"))
+    mirror.seen(person("bot", "Recorder", None))
     assert (model.rowCount(), model.count) == (4, 2)
 
-    mirror.upsert(guest("ann"))  # promoted: on stage, no longer counted
-    mirror.update("bob", quality="good")  # no change of count, no signal
-    mirror.remove("star")
-    mirror.remove("bob")
+    mirror.seen(guest("ann"))  # promoted: on stage, no longer counted
+    mirror.set_quality("bob", "good")  # no change of count, no signal
+    mirror.left("star")
+    mirror.left("bob")
 
     assert counts == [1, 2, 1, 0]
     assert model.count == 0
 
 
 def test_audience_attached_to_a_busy_mirror_resets_once(mirror: ShowMirror, tested: Tested) -> None:
-    mirror.upsert(viewer("ann"))
-    mirror.upsert(guest("star"))
+    mirror.seen(viewer("ann"))
+    mirror.seen(guest("star"))
 
     model = audience(mirror, tested)
     seen = Recorder(model)
@@ -225,10 +220,10 @@ def test_audience_attached_to_a_busy_mirror_resets_once(mirror: ShowMirror, test
 
 def test_a_detached_model_no_longer_follows_the_mirror(mirror: ShowMirror, tested: Tested) -> None:
     model = audience(mirror, tested)
-    mirror.upsert(viewer("ann"))
+    mirror.seen(viewer("ann"))
 
     model.detach()
-    mirror.upsert(viewer("bob"))
+    mirror.seen(viewer("bob"))
 
     assert rows(model) == ["Ann"]
 
@@ -243,11 +238,11 @@ def test_one_raised_hand_inserts_one_row_at_its_place_and_never_resets(
     hands = queue(mirror, tested, clock)
     people = audience(mirror, tested)
     for i, name in enumerate(("ann", "bob", "cat", "sam")):
-        mirror.upsert(viewer(name, hand=clock.now - (i + 1) * MINUTE if name != "sam" else None))
+        mirror.seen(viewer(name, hand=clock.now - (i + 1) * MINUTE if name != "sam" else None))
     assert rows(hands, HandQueueModel.IdentityRole) == ["cat", "bob", "ann"]
     seen_hands, seen_people = Recorder(hands), Recorder(people)
 
-    mirror.update("sam", hand_raised_at=clock.now - 125_000)  # up 2:05, between cat and bob
+    mirror.hand_seen("sam", clock.now - 125_000)  # up 2:05, between cat and bob
 
     inserted = [entry for entry in seen_hands.log if entry[0] != "chg"]
     assert inserted == [("ins", 1, 1)]
@@ -265,27 +260,27 @@ def test_a_lowered_hand_removes_its_row_and_renumbers_the_rest(
     clock = Clock()
     hands = queue(mirror, tested, clock)
     for i, name in enumerate(("ann", "bob", "cat")):
-        mirror.upsert(viewer(name, hand=clock.now - (3 - i) * MINUTE))
+        mirror.seen(viewer(name, hand=clock.now - (3 - i) * MINUTE))
     seen = Recorder(hands)
 
-    mirror.update("ann", hand_raised_at=None)
+    mirror.hand_seen("ann", None)
 
     # The row goes, then the rows that moved up announce their new numbers.
     assert seen.take() == [("rem", 0, 0), ("chg", 0, 1)]
     assert rows(hands) == ["1. Bob — 2:00", "2. Cat — 1:00"]
 
-    mirror.update("cat", hand_raised_at=None)
+    mirror.hand_seen("cat", None)
     assert seen.take() == [("rem", 1, 1)]
 
 
 def test_a_viewer_brought_on_stage_leaves_the_queue(mirror: ShowMirror, tested: Tested) -> None:
     clock = Clock()
     hands = queue(mirror, tested, clock)
-    mirror.upsert(viewer("ann", hand=clock.now - MINUTE))
-    mirror.upsert(viewer("bob", hand=clock.now))
+    mirror.seen(viewer("ann", hand=clock.now - MINUTE))
+    mirror.seen(viewer("bob", hand=clock.now))
     seen = Recorder(hands)
 
-    mirror.upsert(guest("ann"))
+    mirror.seen(guest("ann"))
 
     assert seen.take() == [("rem", 0, 0), ("chg", 0, 0)]
     assert rows(hands) == ["1. Bob — 0:00"]
@@ -294,13 +289,14 @@ def test_a_viewer_brought_on_stage_leaves_the_queue(mirror: ShowMirror, tested: 
 def test_the_queue_shows_renames_and_invitations(mirror: ShowMirror, tested: Tested) -> None:
     clock = Clock()
     hands = queue(mirror, tested, clock)
-    mirror.upsert(viewer("ann", hand=clock.now - MINUTE))
-    mirror.upsert(viewer("bob", hand=clock.now))
+    mirror.seen(viewer("ann", hand=clock.now - MINUTE))
+    mirror.seen(viewer("bob", hand=clock.now))
     seen = Recorder(hands)
 
-    mirror.update("bob", name="Robert", invited_at=clock.now)
+    mirror.seen(viewer("bob", "Robert", hand=clock.now))
+    mirror.invitations.open("bob", clock.now)
 
-    assert seen.take() == [("chg", 1, 1)]
+    assert seen.take() == [("chg", 1, 1), ("chg", 1, 1)]
     assert rows(hands) == ["1. Ann — 1:00", "2. Robert — 0:00"]
     assert rows(hands, HandQueueModel.InvitedRole) == [False, True]
     assert rows(hands, HandQueueModel.HandRole) == [clock.now - MINUTE, clock.now]
@@ -311,8 +307,8 @@ def test_waiting_times_tick_when_the_clock_advances_and_the_timer_fires(
 ) -> None:
     clock = Clock()
     hands = queue(mirror, tested, clock)
-    mirror.upsert(viewer("sam", "Sam", hand=clock.now - 5_000))
-    mirror.upsert(viewer("ann", hand=clock.now - 1_000))
+    mirror.seen(viewer("sam", "Sam", hand=clock.now - 5_000))
+    mirror.seen(viewer("ann", hand=clock.now - 1_000))
     assert rows(hands) == ["1. Sam — 0:05", "2. Ann — 0:01"]
     seen = Recorder(hands)
 
@@ -345,10 +341,10 @@ def test_ten_thousand_members_and_five_hundred_hands_in_random_order(
 
     started = time.perf_counter()
     for i in range(10_000):
-        mirror.upsert(viewer(f"viewer-{i}", f"Viewer {i}"))
+        mirror.seen(viewer(f"viewer-{i}", f"Viewer {i}"))
     joined = time.perf_counter()
     for who, ago in zip(raisers[:500], times[:500], strict=True):
-        mirror.update(f"viewer-{who}", hand_raised_at=clock.now - ago)
+        mirror.hand_seen(f"viewer-{who}", clock.now - ago)
     raised = time.perf_counter()
     print(
         f"\n10,000 members added in {joined - started:.3f} s, "
@@ -368,9 +364,9 @@ def test_ten_thousand_members_and_five_hundred_hands_in_random_order(
 
     for model in (hands, people, filtered):
         tested(model)
-    mirror.update(f"viewer-{raisers[500]}", hand_raised_at=clock.now - times[500])
-    mirror.update(mirror.hands[0], hand_raised_at=None)
-    mirror.remove(mirror.audience[5_000])
+    mirror.hand_seen(f"viewer-{raisers[500]}", clock.now - times[500])
+    mirror.hand_seen(mirror.hands[0], None)
+    mirror.left(mirror.audience[5_000])
     assert hands.rowCount() == 500
     assert people.rowCount() == filtered.rowCount() == 9_999
     assert rows(hands, HandQueueModel.IdentityRole) == mirror.hands
@@ -431,9 +427,9 @@ def test_the_filter_finds_names_and_identities_ignoring_case(
     filtered = AudienceFilter()
     filtered.setSourceModel(people)
     tested(filtered)
-    mirror.upsert(viewer("v-1", "Sam Viewer"))
-    mirror.upsert(viewer("v-2", "Ann Other"))
-    mirror.upsert(guest("samuel-7", "Guest Star"))
+    mirror.seen(viewer("v-1", "Sam Viewer"))
+    mirror.seen(viewer("v-2", "Ann Other"))
+    mirror.seen(guest("samuel-7", "Guest Star"))
 
     filtered.setFilterFixedString("sam")
     assert rows(filtered) == ["Sam Viewer", "Guest Star — on stage"]
@@ -449,8 +445,8 @@ def test_the_filter_finds_names_and_identities_ignoring_case(
     assert rows(filtered) == []
 
     filtered.setFilterFixedString("sam")
-    mirror.upsert(viewer("v-3", "Samantha"))  # arrivals are filtered as they come
-    mirror.upsert(viewer("v-4", "Zed"))
+    mirror.seen(viewer("v-3", "Samantha"))  # arrivals are filtered as they come
+    mirror.seen(viewer("v-4", "Zed"))
     assert rows(filtered) == ["Sam Viewer", "Guest Star — on stage", "Samantha"]
 
     filtered.setFilterFixedString("")
