@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 # Qt runs without a display in tests (the window is grabbed offscreen).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -45,6 +47,21 @@ __all__ = [
     "viewer_computer",
     "viewer_pages",
 ]
+
+
+# --- Markers: `integration` on everything that needs a real livekit-server or a browser -------
+# Read off the fixtures a test uses (directly or through other fixtures), so no test can forget
+# it; tests that start those parts themselves (a `hostdesk serve` process, the packaged app)
+# carry `pytestmark = pytest.mark.integration`. `make unit` runs `-m "not integration"`.
+_INTEGRATION_FIXTURES = frozenset(
+    {"livekit_netns", "livekit_server", "browser", "viewer_computer", "reverse_proxy"}
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _INTEGRATION_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
 
 
 # --- Qt: every test runs on a qasync loop, the loop the desktop app runs on ---------------------

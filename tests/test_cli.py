@@ -40,6 +40,7 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in out.split()]
 
 
+@pytest.mark.integration
 def test_serve_starts_a_local_livekit_when_none_is_configured_and_stops_on_sigterm() -> None:
     port = free_port()
     proc, url, _ = _start("--port", str(port), "--no-auth")
@@ -58,12 +59,14 @@ def test_serve_starts_a_local_livekit_when_none_is_configured_and_stops_on_sigte
         assert not os.path.exists(f"/proc/{child}"), "livekit-server was left running"
 
 
+@pytest.mark.integration
 def test_ctrl_c_stops_serve() -> None:
     proc, _url, _ = _start("--port", "0", "--no-auth")
     proc.send_signal(signal.SIGINT)
     assert proc.wait(10) == 0
 
 
+@pytest.mark.integration
 def test_a_generated_api_key_is_printed_and_required_for_host_joins() -> None:
     proc, url, printed = _start("--port", "0")
     try:
@@ -103,6 +106,7 @@ def test_version_comes_from_the_package_metadata() -> None:
     assert result.stdout.strip() == f"hostdesk {version('hostdesk')}"
 
 
+@pytest.mark.integration
 def test_the_desktop_app_starts_its_window_and_api_and_leaves_nothing_behind() -> None:
     find_livekit_server()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("LIVEKIT_")}
@@ -187,6 +191,7 @@ def test_a_port_already_taken_is_one_line_and_exit_1_and_starts_no_livekit() -> 
     )
 
 
+@pytest.mark.integration
 def test_serving_the_network_prints_an_https_link_with_the_machines_address(
     tmp_path: Path,
 ) -> None:

@@ -15,6 +15,8 @@ import pytest
 from hostdesk.devserver import find_livekit_server
 from tests.processes import api_url
 
+pytestmark = pytest.mark.integration  # the packaged app, with its livekit-server
+
 FROZEN = Path(os.environ.get("HOSTDESK_FROZEN", "dist/HostDesk/hostdesk"))
 
 
