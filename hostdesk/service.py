@@ -249,14 +249,23 @@ class ShowService:
         message = f"{target.identity} has been {done}"
         return StageChange(target.identity, token, self.tokens.ws_url, message)
 
+    async def _the_guest(
+        self, room: str, guest_identity: str, host_identity: str, denial: str
+    ) -> tuple[list[Participant], Participant]:
+        """The room's participants and the guest a host acts on (under the room lock)."""
+        participants = await self.participants(room)
+        guest = stage.check_is_guest(
+            participants,
+            guest_identity,
+            acting_host=self._acting_host(room, participants, host_identity),
+            denial=denial,
+        )
+        return participants, guest
+
     async def remove_guest(self, room: str, guest_identity: str, host_identity: str) -> str:
         async with self._room_lock(room):
-            participants = await self.participants(room)
-            guest = stage.check_is_guest(
-                participants,
-                guest_identity,
-                acting_host=self._acting_host(room, participants, host_identity),
-                denial=stage.ONLY_HOST_REMOVES,
+            participants, guest = await self._the_guest(
+                room, guest_identity, host_identity, stage.ONLY_HOST_REMOVES
             )
             await self.rooms.remove_participant(room, guest.identity)
             await self._announce_stage(room, False, participants, host_identity, guest)
@@ -289,12 +298,8 @@ class ShowService:
     ) -> None:
         """The host silences the guest's microphone (the guest may unmute it again)."""
         async with self._room_lock(room):
-            participants = await self.participants(room)
-            guest = stage.check_is_guest(
-                participants,
-                guest_identity,
-                acting_host=self._acting_host(room, participants, host_identity),
-                denial=stage.ONLY_HOST_DEMOTES,
+            _, guest = await self._the_guest(
+                room, guest_identity, host_identity, stage.ONLY_HOST_DEMOTES
             )
         if not await self.rooms.mute_microphone(room, guest.identity, True):
             raise InvalidInput(f"{guest.identity} has no microphone on")

@@ -10,6 +10,7 @@ from typing import TypeVar
 import aiohttp
 from livekit import api
 
+from hostdesk.livekit.participants import participant_of
 from hostdesk.show.errors import NotFound, Unavailable
 from hostdesk.show.messages import TOPIC, DataMessage
 from hostdesk.show.participants import Participant, RoomSummary
@@ -78,7 +79,7 @@ class LiveKitRooms:
         response = await self._call(
             self._api.room.list_participants(api.ListParticipantsRequest(room=room))
         )
-        return [_participant(p) for p in response.participants]
+        return [participant_of(p) for p in response.participants]
 
     async def get_participant(self, room: str, identity: str) -> Participant:
         info = await self._call(
@@ -87,7 +88,7 @@ class LiveKitRooms:
             ),
             not_found=PARTICIPANT_NOT_FOUND,
         )
-        return _participant(info)
+        return participant_of(info)
 
     async def remove_participant(self, room: str, identity: str) -> None:
         await self._call(
@@ -117,7 +118,7 @@ class LiveKitRooms:
         info = await self._call(
             self._api.room.update_participant(request), not_found=PARTICIPANT_NOT_FOUND
         )
-        return _participant(info)
+        return participant_of(info)
 
     async def mute_microphone(self, room: str, identity: str, muted: bool) -> bool:
         """Mutes a participant's published microphone; False when they publish none."""
@@ -164,15 +165,4 @@ def _permission(permissions: Permissions) -> api.ParticipantPermission:
         can_publish_data=permissions.can_publish_data,
         can_publish_sources=[sources[s.value] for s in permissions.publish_sources],
         can_update_metadata=permissions.can_update_metadata,
-    )
-
-
-def _participant(info: api.ParticipantInfo) -> Participant:
-    return Participant(
-        identity=info.identity,
-        name=info.name,
-        sid=info.sid,
-        metadata=info.metadata,
-        joined_at=int(info.joined_at),
-        attributes=dict(info.attributes),
     )

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from livekit import rtc
 
 from hostdesk.livekit.media import AudioOut, TrackReader, VideoOut
+from hostdesk.livekit.participants import participant_of
 from hostdesk.show import messages
 from hostdesk.show.connection import ConnectionState
 from hostdesk.show.events import Event
@@ -32,7 +33,6 @@ from hostdesk.show.mirror import (
     ShowMirror,
     VideoChanged,
 )
-from hostdesk.show.participants import Participant
 from hostdesk.show.roles import Role
 from hostdesk.tasks import TaskSet
 
@@ -52,17 +52,6 @@ _QUALITY = {
     rtc.ConnectionQuality.QUALITY_POOR: "poor",
     rtc.ConnectionQuality.QUALITY_LOST: "lost",
 }
-
-
-def participant_of(p: rtc.Participant) -> Participant:
-    """The one converter from the SDK's participant to the domain's."""
-    return Participant(
-        identity=p.identity,
-        name=p.name,
-        sid=p.sid,
-        metadata=p.metadata,
-        attributes=dict(p.attributes),
-    )
 
 
 class HostSession:

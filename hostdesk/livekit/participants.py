@@ -1,0 +1,39 @@
+"""The one converter from LiveKit's participants to the show's.
+
+The room service answers with `api.ParticipantInfo` and the RTC SDK's room holds
+`rtc.Participant`s; both carry the same facts (identity, name, sid, the server-written metadata
+and attributes), and both become a `hostdesk.show.participants.Participant` here and only here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from hostdesk.show.participants import Participant
+
+
+class LiveKitParticipant(Protocol):
+    @property
+    def identity(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def sid(self) -> str: ...
+    @property
+    def metadata(self) -> str: ...
+    @property
+    def attributes(self) -> Mapping[str, str]: ...
+
+
+def participant_of(p: LiveKitParticipant) -> Participant:
+    # The room service says when they joined (s since the epoch); the RTC SDK does not.
+    joined_at = getattr(p, "joined_at", 0)
+    return Participant(
+        identity=p.identity,
+        name=p.name,
+        sid=p.sid,
+        metadata=p.metadata,
+        joined_at=int(joined_at),
+        attributes=dict(p.attributes),
+    )
