@@ -34,6 +34,7 @@ class FakeSession:
         self.message_received: Event[[DataMessage, str]] = Event()
         self.sent: list[tuple[DataMessage, list[str] | None]] = []
         self.send_gate: asyncio.Event | None = None
+        self.held = asyncio.Event()  # a send is waiting at the gate
 
     def _set(self, state: ConnectionState) -> None:
         self.state = state
@@ -54,6 +55,7 @@ class FakeSession:
     async def send(self, message: DataMessage, to: list[str] | None = None) -> None:
         if self.send_gate is not None:
             gate, self.send_gate = self.send_gate, None
+            self.held.set()
             await gate.wait()
         self.sent.append((message, to))
 
@@ -123,7 +125,7 @@ async def test_a_second_invitation_while_the_first_is_sent_and_both_acceptances_
     gate = session.send_gate = asyncio.Event()
 
     first = asyncio.ensure_future(control.invite("viewer-ann"))
-    await asyncio.sleep(0.01)  # the first send is in flight, held at the gate
+    await session.held.wait()  # the first send is in flight, held at the gate
     await control.invite("viewer-bob")
     gate.set()
     await first
