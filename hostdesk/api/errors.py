@@ -7,6 +7,7 @@ import logging
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from hostdesk.api.models import ErrorReply, encode
 from hostdesk.show.errors import (
     Conflict,
     Forbidden,
@@ -20,6 +21,8 @@ from hostdesk.show.errors import (
 
 log = logging.getLogger("hostdesk.api")
 
+JSON = "application/json"
+
 STATUS: dict[type[ShowError], int] = {
     InvalidInput: 400,
     NotAuthenticated: 401,
@@ -30,18 +33,22 @@ STATUS: dict[type[ShowError], int] = {
     Unavailable: 503,
 }
 
+INTERNAL_ERROR = "Internal server error"
+TOO_LARGE = "Request body too large"
+
 _HTTP_MESSAGES = {
     400: "Bad request",
     404: "Not found",
     405: "Method not allowed",
-    413: "Request body too large",
+    413: TOO_LARGE,
 }
 
 
 def error_response(
     status: int, message: str, headers: dict[str, str] | None = None
 ) -> web.Response:
-    return web.json_response({"error": message}, status=status, headers=headers)
+    body = encode(ErrorReply(message))
+    return web.Response(body=body, status=status, content_type=JSON, headers=headers)
 
 
 @web.middleware
@@ -58,4 +65,4 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return error_response(exc.status, _HTTP_MESSAGES.get(exc.status, exc.reason), headers)
     except Exception:
         log.exception("unhandled error in %s %s", request.method, request.path)
-        return error_response(500, "Internal server error")
+        return error_response(500, INTERNAL_ERROR)

@@ -1,35 +1,31 @@
-"""The OpenAPI 3.1 document of the API: every route of `routes.py`, who may call it, its answers.
+"""The OpenAPI 3.1 document, generated from the route table (`hostdesk.api.endpoints`) and the
+models the handlers read and write (`hostdesk.api.models`).
 
-Built once at import from small helpers; `document()` hands out a copy. Success bodies are closed
-(`additionalProperties: false`, every field required) so that a test validating real replies
-against this document notices when the code and the document drift apart.
+Nothing here restates what the code does: schemas come from the models (their constraints from
+`hostdesk.show.rules`), the error examples from the messages' own constants, the rate limits from
+`rules.RATE_LIMITS`. What this module adds is what each status means, and which statuses a route
+of each kind may answer (every route: 429 and 500; with a body: 400 and 413; ...).
 """
 
 from __future__ import annotations
 
-import copy
+import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+import msgspec
+
 from hostdesk import __version__
-from hostdesk.api.body import MAX_BODY
-from hostdesk.show.rules import NAME_MAX_LENGTH as MAX_NAME_LENGTH
+from hostdesk.api import auth, body, errors, models
+from hostdesk.api.endpoints import API_KEY, BEARER, KEY_OR_TOKEN, OPEN, Operation
+from hostdesk.show.errors import RateLimited
+from hostdesk.show.rules import NAME_MAX_LENGTH, RATE_LIMITS, RATE_WINDOW_S, name_problem
 
 Schema = dict[str, Any]
 
 JSON = "application/json"
-
-# -- security -------------------------------------------------------------------------------------
-
-API_KEY = "apiKey"
-BEARER = "livekitToken"
-
-Security = list[dict[str, list[str]]]
-
-OPEN: Security = []
-KEY_ONLY: Security = [{API_KEY: []}]
-KEY_OR_TOKEN: Security = [{API_KEY: []}, {BEARER: []}]
-#: Anonymous, or the API key (joining as host needs it).
-OPEN_OR_KEY: Security = [{}, {API_KEY: []}]
+REF = "#/components/schemas/{name}"
+WINDOW = int(RATE_WINDOW_S)
 
 SECURITY_SCHEMES: Schema = {
     API_KEY: {
@@ -50,506 +46,168 @@ SECURITY_SCHEMES: Schema = {
     },
 }
 
-# -- schemas --------------------------------------------------------------------------------------
-
-
-def ref(name: str) -> Schema:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def text(description: str, **extra: Any) -> Schema:
-    return {"type": "string", "description": description, **extra}
-
-
-def name_field(description: str) -> Schema:
-    """A room name, display name or identity, as `check_name` accepts them."""
-    return text(
-        description + " (1-128 characters, not only spaces, no control characters).",
-        minLength=1,
-        maxLength=MAX_NAME_LENGTH,
-    )
-
-
-def flag(description: str) -> Schema:
-    return {"type": "boolean", "description": description}
-
-
-def closed(description: str, **properties: Schema) -> Schema:
-    """A reply object: exactly these fields, all of them present."""
-    return {
-        "type": "object",
-        "description": description,
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
-
-
-def request(description: str, **properties: Schema) -> Schema:
-    """A request body: these fields are required; others are ignored."""
-    return {
-        "type": "object",
-        "description": description,
-        "properties": properties,
-        "required": list(properties),
-    }
-
-
-SUCCESS: Schema = {"const": True, "description": "Always true."}
-DIGITS: Schema = {"pattern": "^[0-9]+$"}
-
-SCHEMAS: Schema = {
-    "Error": closed(
-        "Every error, whatever its status.", error=text("What went wrong, for a person to read.")
-    ),
-    "JoinRequest": request(
-        "Who joins which room, and as what.",
-        roomName=name_field("Unique room identifier"),
-        participantName=name_field("Display name for the participant"),
-        role={
-            "type": "string",
-            "enum": ["host", "viewer"],
-            "description": "`host` (needs the API key in production mode) or `viewer`; a guest "
-            "is made only by an invitation.",
-        },
-    ),
-    "JoinResponse": closed(
-        "A LiveKit access token for the room.",
-        token=text("LiveKit access token (JWT) for the room with the role's grants."),
-        wsUrl=text("LiveKit server URL to connect to with the token."),
-        roomName=text("The room joined."),
-        role={"type": "string", "enum": ["host", "viewer"], "description": "The role granted."},
-        identity=text(
-            "The participant identity the server gave (unique: role, name and a suffix); "
-            "used in later calls such as hand-raise and invite."
-        ),
-    ),
-    "RoomSummary": closed(
-        "An active room.",
-        name=text("Room name."),
-        sid=text("LiveKit room id (RM_...)."),
-        numParticipants={"type": "integer", "minimum": 0},
-        creationTime=text("When the room was created, Unix seconds as text.", **DIGITS),
-    ),
-    "RoomList": closed("All active rooms.", rooms={"type": "array", "items": ref("RoomSummary")}),
-    "RoomDetails": closed(
-        "A room and its stage.",
-        name=text("Room name."),
-        sid=text("LiveKit room id (RM_...)."),
-        numParticipants={"type": "integer", "minimum": 0},
-        hasHost=flag("Whether a host is in the room."),
-        hasGuest=flag("Whether a guest is on stage."),
-    ),
-    "RoomInfo": closed("Details of one room.", room=ref("RoomDetails")),
-    "Participant": closed(
-        "A participant as LiveKit knows them.",
-        sid=text("LiveKit participant id (PA_...)."),
-        identity=text("Participant identity."),
-        name=text("Display name."),
-        metadata=text(
-            'JSON text written by the server: `{"role": ..., "displayName": ...}` (empty for a '
-            "participant HostDesk did not admit)."
-        ),
-        joinedAt=text("When the participant joined, Unix seconds as text.", **DIGITS),
-    ),
-    "ParticipantList": closed(
-        "Everyone in the room.", participants={"type": "array", "items": ref("Participant")}
-    ),
-    "Success": closed("The action was done.", success=SUCCESS),
-    "InviteRequest": request(
-        "Whom the host puts on stage.",
-        viewerIdentity=name_field("Identity of the viewer to invite"),
-        hostIdentity=name_field("Identity of the host making the invitation"),
-    ),
-    "GuestRequest": request(
-        "Which guest the host takes off stage.",
-        guestIdentity=name_field("Identity of the guest"),
-        hostIdentity=name_field("Identity of the host doing it"),
-    ),
-    "StageChange": closed(
-        "The participant's permissions were changed live; a token with the new grants is "
-        "returned for clients that prefer to reconnect.",
-        success=SUCCESS,
-        token=text("LiveKit access token with the participant's new role."),
-        wsUrl=text("LiveKit server URL."),
-        message=text("What happened, e.g. `viewer-123 has been promoted to guest`."),
-    ),
-    "GuestRemoved": closed(
-        "The guest was disconnected from the room.",
-        success=SUCCESS,
-        message=text("What happened, e.g. `guest-123 has been removed from the room`."),
-    ),
-    "HandRaiseRequest": request(
-        "Raise or lower a hand.",
-        participantIdentity=name_field("Identity of the participant"),
-        raised=flag("true to raise the hand, false to lower it."),
-    ),
-    "HandRaiseResponse": closed(
-        "The hand's state now.",
-        success=SUCCESS,
-        handRaised=flag("Whether the hand is raised now."),
-    ),
-    "Health": closed(
-        "The API is up; whether it can reach LiveKit.",
-        status={"type": "string", "const": "ok"},
-        timestamp=text("Server time, UTC, with milliseconds.", format="date-time"),
-        livekitReachable=flag("Whether the LiveKit server answers."),
-    ),
-    "OpenApiDocument": {
-        "type": "object",
-        "description": "This OpenAPI 3.1 document.",
-        "required": ["openapi", "info", "paths"],
-    },
+#: What each error status means, whichever route answers it.
+MEANING: dict[int, str] = {
+    400: "The request is malformed, misses a required field, or has a field of the wrong type "
+    "or form, or asks what the show's rules refuse.",
+    401: "No credentials where some are needed.",
+    403: "Wrong credentials, or a caller who may not do this.",
+    404: "No such room or participant.",
+    409: "The request clashes with the show's state.",
+    413: f"The body is over {body.MAX_BODY // 1024} KiB.",
+    429: f"Too many requests from this client address in this {WINDOW}-second window.",
+    500: "An unexpected failure (logged; no details leave the server).",
+    503: "LiveKit cannot be reached.",
 }
-
-# -- parameters -----------------------------------------------------------------------------------
-
-
-def path_parameter(key: str, description: str) -> Schema:
-    return {
-        "name": key,
-        "in": "path",
-        "required": True,
-        "description": description,
-        "schema": {"type": "string", "minLength": 1, "maxLength": MAX_NAME_LENGTH},
-    }
-
-
-PARAMETERS: Schema = {
-    "RoomName": path_parameter("roomName", "Room name."),
-    "Identity": path_parameter("identity", "Participant identity."),
-}
-ROOM = {"$ref": "#/components/parameters/RoomName"}
-#: What a room path alone can get wrong.
-ROOM_PATH_NOTES = {
-    400: "A room name that is too long or has control characters.",
-    404: "`Room not found`.",
-}
-IDENTITY = {"$ref": "#/components/parameters/Identity"}
-
-# -- responses ------------------------------------------------------------------------------------
-
-
-def body(schema: Schema) -> Schema:
-    return {JSON: {"schema": schema}}
-
-
-def ok(schema: str, description: str) -> Schema:
-    return {"description": description, "content": body(ref(schema))}
-
-
-def error(description: str, headers: Schema | None = None) -> Schema:
-    response: Schema = {"description": description, "content": body(ref("Error"))}
-    if headers:
-        response["headers"] = headers
-    return response
-
 
 RETRY_AFTER: Schema = {
     "Retry-After": {
-        "description": "Seconds until the client's window for this endpoint resets.",
+        "description": "Seconds until the client's window for this route resets.",
         "required": True,
-        "schema": {"type": "integer", "minimum": 1, "maximum": 60},
+        "schema": {"type": "integer", "minimum": 1, "maximum": WINDOW},
     }
 }
 
-#: What each error status means, for the responses an operation does not describe itself.
-ERRORS: dict[int, str] = {
-    400: "Malformed JSON, a missing or empty required field, or a field of the wrong type or "
-    "length.",
-    401: "No credentials: `Authentication required`.",
-    403: "Wrong credentials (`Invalid API key`, `Invalid or expired token`, `Token is not for "
-    "this room`) or a caller who may not do this (`Only the host can do this`).",
-    404: "`Room not found` or `Participant not found`.",
-    409: "`Room already has a host`.",
-    413: f"`Request body too large` (over {MAX_BODY // 1024} KiB).",
-    429: "`Too many requests` from this client address in this minute.",
-    500: "`Internal server error`: an unexpected failure (logged; no details leave the server).",
-    503: "`LiveKit server unavailable`.",
-}
 
-#: Every operation may answer these: the rate limiter and the error middleware see all calls.
-ALWAYS = (429, 500)
+def _name_problems(field: str) -> list[str]:
+    """The messages a bad name gets, from the rule itself."""
+    found = (name_problem(field, bad) for bad in (" ", "x" * (NAME_MAX_LENGTH + 1), "a\x00"))
+    return [problem for problem in found if problem]
 
 
-def responses(success: Schema, *statuses: int, notes: dict[int, str] | None = None) -> Schema:
-    """200, then the error statuses: `statuses` with their usual meaning (ERRORS), `notes` with
-    what they mean for this operation; 429 and 500 always."""
-    errors = {status: ERRORS[status] for status in (*statuses, *ALWAYS)} | (notes or {})
-    answers: Schema = {"200": success}
-    for status in sorted(errors):
-        answers[str(status)] = error(errors[status], RETRY_AFTER if status == 429 else None)
-    return answers
+def _body_problems(model: type[models.Request]) -> list[str]:
+    problems = [body.INVALID_JSON, body.NOT_AN_OBJECT, body.required_message(model)]
+    for key, kind in body.field_kinds(model):
+        if kind == "name":
+            problems += [f"{key} must be a string", *_name_problems(key)]
+        elif kind == "boolean":
+            problems.append(f"{key} must be a boolean")
+    return problems
 
 
-def operation(
-    operation_id: str,
-    summary: str,
-    description: str,
-    *,
-    tag: str,
-    security: Security,
-    answers: Schema,
-    request_body: str | None = None,
-) -> Schema:
-    op: Schema = {
-        "operationId": operation_id,
-        "summary": summary,
-        "description": description,
-        "tags": [tag],
-        "security": security,
+def error_examples(op: Operation, path_names: Iterable[str]) -> dict[int, list[str]]:
+    """Every error status the route may answer, with example messages; `path_names`: the
+    names the caller puts in the path (each may be refused with 400)."""
+    found: dict[int, list[str]] = {429: [RateLimited(1).message], 500: [errors.INTERNAL_ERROR]}
+
+    def add(status: int, *messages: str) -> None:
+        listed = found.setdefault(status, [])
+        listed.extend(m for m in messages if m not in listed)
+
+    for name in path_names:
+        add(400, *_name_problems(name))
+    if op.body is not None:
+        add(400, *_body_problems(op.body))
+        add(413, errors.TOO_LARGE)
+    if op.doc.security != OPEN:
+        add(401, auth.AUTH_REQUIRED)
+        add(403, auth.INVALID_API_KEY, auth.INVALID_TOKEN)
+    if op.doc.security == KEY_OR_TOKEN:
+        add(403, auth.WRONG_ROOM)
+    if op.doc.livekit:
+        add(503)
+    for status, messages in op.doc.errors.items():
+        add(status, *messages)
+    return dict(sorted(found.items()))
+
+
+def _error_response(status: int, messages: list[str]) -> Schema:
+    content: Schema = {"schema": {"$ref": REF.format(name=models.ErrorReply.__name__)}}
+    if messages:
+        content["examples"] = {
+            f"e{i}": {"summary": m, "value": {"error": m}} for i, m in enumerate(messages, 1)
+        }
+    response: Schema = {"description": MEANING[status], "content": {JSON: content}}
+    if status == 429:
+        response["headers"] = RETRY_AFTER
+    return response
+
+
+def _rate_limit(op: Operation) -> Schema:
+    return {"group": op.rate_group, "limit": RATE_LIMITS[op.rate_group], "windowSeconds": WINDOW}
+
+
+def operation_object(op: Operation, fixed: dict[str, str] | None = None) -> Schema:
+    """The OpenAPI operation of a route; `fixed`: path names whose value the path gives (a
+    route reached through another route's path, see `shadowed`)."""
+    fixed = fixed or {}
+    names = [n for n in op.path_names if n not in fixed]
+    limit = _rate_limit(op)
+    rate = f"Rate limit: {limit['limit']} requests per {WINDOW} seconds per client address."
+    obj: Schema = {
+        "operationId": op.doc.operation_id + "".join(f"_{v}" for v in fixed.values()),
+        "summary": op.doc.summary,
+        "description": f"{op.doc.description} {rate}",
+        "tags": [op.doc.tag],
+        "security": [
+            {scheme: list(scopes) for scheme, scopes in s.items()} for s in op.doc.security
+        ],
+        "x-rateLimit": limit,
     }
-    if request_body:
-        op["requestBody"] = {"required": True, "content": body(ref(request_body))}
-    op["responses"] = answers
-    return op
+    if fixed:
+        given = ", ".join(f"`{k}` = `{v}`" for k, v in fixed.items())
+        obj["summary"] += f" ({given})"
+        obj["description"] = f"The route `{op.path}` with {given}. " + obj["description"]
+    if names:
+        obj["parameters"] = [{"$ref": f"#/components/parameters/{n}"} for n in names]
+    if op.body is not None:
+        ref = {"$ref": REF.format(name=op.body.__name__)}
+        obj["requestBody"] = {"required": True, "content": {JSON: {"schema": ref}}}
+    reply = {"$ref": REF.format(name=op.reply.__name__)}
+    obj["responses"] = {
+        "200": {"description": op.reply.__doc__ or "", "content": {JSON: {"schema": reply}}},
+        **{str(s): _error_response(s, m) for s, m in error_examples(op, names).items()},
+    }
+    return obj
 
 
-# -- operations -----------------------------------------------------------------------------------
+def _template(path: str) -> re.Pattern[str]:
+    """The paths a route template matches, as aiohttp matches them (a name: no `/`)."""
+    parts = re.split(r"(\{\w+\})", path)
+    return re.compile(
+        "".join(f"(?P<{p[1:-1]}>[^/]+)" if p.startswith("{") else re.escape(p) for p in parts)
+    )
 
-HOST_ONLY = (
-    "Host only: the API key, or the host's token for this room (401 without credentials, 403 "
-    "with others)."
-)
-HOST_IN_BODY = (
-    HOST_ONLY + " With a host token, `hostIdentity` must be that token's identity; in every "
-    "mode `hostIdentity` must be the room's host."
-)
-RATE = "Rate limit: {} requests per minute per client address."
 
-PATHS: Schema = {
-    "/api/rooms/join": {
-        "post": operation(
-            "joinRoom",
-            "Join a room and receive a LiveKit access token",
-            "Open for `viewer`. Joining as `host` needs the API key (`X-API-Key`) in production "
-            "mode, and only one host per room is allowed (also while a host token is issued but "
-            "not yet connected). The room is created when the host joins. " + RATE.format(10),
-            tag="rooms",
-            security=OPEN_OR_KEY,
-            request_body="JoinRequest",
-            answers=responses(
-                ok("JoinResponse", "A token for the room."),
-                413,
-                503,
-                notes={
-                    400: "`roomName and participantName are required`, a field of the wrong "
-                    'type or length, malformed JSON, or `role must be "host" or "viewer"`.',
-                    401: "Joining as host without the API key: `Authentication required`.",
-                    403: "Joining as host with a wrong API key: `Invalid API key`.",
-                    409: "`Room already has a host`.",
-                },
-            ),
-        )
-    },
-    "/api/rooms": {
-        "get": operation(
-            "listRooms",
-            "List all active rooms",
-            "API key only in production mode (a host token is for one room). " + RATE.format(100),
-            tag="rooms",
-            security=KEY_ONLY,
-            answers=responses(
-                ok("RoomList", "The active rooms."),
-                503,
-                notes={
-                    401: "No API key: `Authentication required`.",
-                    403: "A wrong API key (`Invalid API key`), a bad token, or any token "
-                    "(`Only the host can do this`).",
-                },
-            ),
-        )
-    },
-    "/api/rooms/{roomName}": {
-        "parameters": [ROOM],
-        "get": operation(
-            "getRoom",
-            "Get details of a room",
-            "Open. " + RATE.format(100),
-            tag="rooms",
-            security=OPEN,
-            answers=responses(
-                ok("RoomInfo", "The room."),
-                503,
-                notes=ROOM_PATH_NOTES,
-            ),
-        ),
-        "delete": operation(
-            "deleteRoom",
-            "End a room and disconnect all participants",
-            HOST_ONLY + " " + RATE.format(100),
-            tag="rooms",
-            security=KEY_OR_TOKEN,
-            answers=responses(
-                ok("Success", "The room is gone."),
-                401,
-                403,
-                503,
-                notes=ROOM_PATH_NOTES,
-            ),
-        ),
-    },
-    "/api/rooms/{roomName}/participants": {
-        "parameters": [ROOM],
-        "get": operation(
-            "listParticipants",
-            "List the participants of a room",
-            HOST_ONLY + " " + RATE.format(100),
-            tag="rooms",
-            security=KEY_OR_TOKEN,
-            answers=responses(
-                ok("ParticipantList", "Everyone in the room."),
-                401,
-                403,
-                503,
-                notes=ROOM_PATH_NOTES,
-            ),
-        ),
-    },
-    "/api/rooms/{roomName}/participants/{identity}": {
-        "parameters": [ROOM, IDENTITY],
-        "delete": operation(
-            "removeParticipant",
-            "Remove a participant from a room",
-            HOST_ONLY + " " + RATE.format(100),
-            tag="rooms",
-            security=KEY_OR_TOKEN,
-            answers=responses(
-                ok("Success", "The participant was disconnected."),
-                401,
-                403,
-                503,
-                notes={
-                    400: "A room name or identity that is too long or has control characters.",
-                    404: "`Participant not found` or `Room not found`.",
-                },
-            ),
-        ),
-    },
-    "/api/rooms/{roomName}/invite": {
-        "parameters": [ROOM],
-        "post": operation(
-            "inviteGuest",
-            "Promote a viewer to guest (co-broadcaster)",
-            HOST_IN_BODY + " The viewer's permissions change live and everyone is told "
-            "(`guest_promoted`). " + RATE.format(5),
-            tag="stage",
-            security=KEY_OR_TOKEN,
-            request_body="InviteRequest",
-            answers=responses(
-                ok("StageChange", "The viewer is the guest now."),
-                401,
-                404,
-                413,
-                503,
-                notes={
-                    400: "`viewerIdentity and hostIdentity are required`, a field of the wrong "
-                    "type or length, malformed JSON, or `<identity> is not a viewer`.",
-                    403: "`Only the host can promote viewers to guest`, `Room already has a "
-                    "guest`, or wrong credentials.",
-                },
-            ),
-        ),
-    },
-    "/api/rooms/{roomName}/demote": {
-        "parameters": [ROOM],
-        "post": operation(
-            "demoteGuest",
-            "Demote the guest back to viewer",
-            HOST_IN_BODY + " LiveKit unpublishes the guest's tracks; everyone is told "
-            "(`guest_demoted`). " + RATE.format(100),
-            tag="stage",
-            security=KEY_OR_TOKEN,
-            request_body="GuestRequest",
-            answers=responses(
-                ok("StageChange", "The guest is a viewer again."),
-                401,
-                404,
-                413,
-                503,
-                notes={
-                    400: "`guestIdentity and hostIdentity are required`, a field of the wrong type "
-                    "or length, malformed JSON, or `<identity> is not the guest`.",
-                    403: "`Only the host can demote guests` or wrong credentials.",
-                },
-            ),
-        ),
-    },
-    "/api/rooms/{roomName}/remove-guest": {
-        "parameters": [ROOM],
-        "post": operation(
-            "removeGuest",
-            "Remove the guest from the room",
-            HOST_IN_BODY
-            + " The guest is disconnected; everyone is told (`guest_demoted`). "
-            + RATE.format(100),
-            tag="stage",
-            security=KEY_OR_TOKEN,
-            request_body="GuestRequest",
-            answers=responses(
-                ok("GuestRemoved", "The guest is gone."),
-                401,
-                404,
-                413,
-                503,
-                notes={
-                    400: "`guestIdentity and hostIdentity are required`, a field of the wrong type "
-                    "or length, malformed JSON, or `<identity> is not the guest`.",
-                    403: "`Only the host can remove guests` or wrong credentials.",
-                },
-            ),
-        ),
-    },
-    "/api/rooms/{roomName}/hand-raise": {
-        "parameters": [ROOM],
-        "post": operation(
-            "setHand",
-            "Raise or lower a viewer's hand",
-            "The participant's own token, the host's token for this room, or the API key "
-            "(production mode). The hand is recorded in LiveKit with the server's time, which "
-            "orders the queue; raising a raised hand keeps its place. " + RATE.format(10),
-            tag="stage",
-            security=KEY_OR_TOKEN,
-            request_body="HandRaiseRequest",
-            answers=responses(
-                ok("HandRaiseResponse", "The hand's state."),
-                401,
-                404,
-                413,
-                503,
-                notes={
-                    400: "`participantIdentity and raised are required`, `raised must be a "
-                    "boolean`, a field of the wrong type or length, or malformed JSON.",
-                    403: "`You can only raise or lower your own hand`, `Only viewers can raise "
-                    "their hand`, or wrong credentials.",
-                },
-            ),
-        ),
-    },
-    "/health": {
-        "get": operation(
-            "getHealth",
-            "Health check",
-            "Open. Answers 200 while the API runs, also when LiveKit is down (then "
-            "`livekitReachable` is false). " + RATE.format(100),
-            tag="system",
-            security=OPEN,
-            answers=responses(ok("Health", "The API is up.")),
-        )
-    },
-    "/api/openapi.json": {
-        "get": operation(
-            "getOpenApiDocument",
-            "This OpenAPI document",
-            "Open. " + RATE.format(100),
-            tag="system",
-            security=OPEN,
-            answers=responses(ok("OpenApiDocument", "The OpenAPI 3.1 document of this API.")),
-        )
-    },
-}
+def shadowed(operations: list[Operation]) -> Iterator[tuple[str, Operation, dict[str, str]]]:
+    """Routes that a fixed path also reaches: `GET /api/rooms/join` is the room named `join`,
+    as the router (and the contract's Express app) sends any method the fixed path lacks on to
+    the template. OpenAPI matches fixed paths first, so the document lists these under the fixed
+    path: (fixed path, route, the names the path fixes)."""
+    fixed_paths = {op.path for op in operations if not op.path_names}
+    for path in sorted(fixed_paths):
+        taken = {op.method for op in operations if op.path == path}
+        for op in operations:
+            match = _template(op.path).fullmatch(path) if op.path_names else None
+            if match and op.method not in taken:
+                yield path, op, match.groupdict()
 
-DESCRIPTION = """\
+
+def _components(operations: list[Operation]) -> Schema:
+    types: set[type[msgspec.Struct]] = {models.ErrorReply}
+    for op in operations:
+        types.add(op.reply)
+        if op.body is not None:
+            types.add(op.body)
+    _, schemas = msgspec.json.schema_components(
+        sorted(types, key=lambda t: t.__name__), ref_template=REF
+    )
+    names = sorted({n for op in operations for n in op.path_names})
+    parameters = {
+        name: {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": msgspec.json.schema(models.Name),
+        }
+        for name in names
+    }
+    return {"schemas": schemas, "parameters": parameters, "securitySchemes": SECURITY_SCHEMES}
+
+
+def _description() -> str:
+    limits = ", ".join(f"{group.replace('_', '-')} {n}" for group, n in RATE_LIMITS.items())
+    return f"""\
 The HTTP API of HostDesk, the host's control room for live shows on LiveKit: viewers join a show
 through it, raise their hand, and the host puts one of them on stage as the guest.
 
@@ -558,33 +216,32 @@ they are with the LiveKit token the join call gave them (`Authorization: Bearer 
 host-only calls need the host's token for that room or the host API key (`X-API-Key`). With
 `--no-auth` every operation is open, as in the original MVP contract.
 
-Every error is `{"error": "..."}`. Rate limits per client address per minute: join 10, invite 5,
-hand-raise 10, every other endpoint 100; beyond them 429 with `Retry-After`.
+Every error is `{{"error": "..."}}`. Rate limits per client address per {WINDOW} seconds, by
+route group ("other": every route without a group of its own): {limits}; beyond them 429 with
+`Retry-After`. Each operation gives its own in `x-rateLimit`.
 """
 
-DOCUMENT: Schema = {
-    "openapi": "3.1.0",
-    "info": {
-        "title": "HostDesk API",
-        "version": __version__,
-        "description": DESCRIPTION,
-        "license": {"name": "MIT", "identifier": "MIT"},
-    },
-    "servers": [{"url": "/", "description": "The HostDesk instance serving this document."}],
-    "tags": [
-        {"name": "rooms", "description": "Joining, rooms and participants."},
-        {"name": "stage", "description": "Hands, invitations and the guest."},
-        {"name": "system", "description": "Health and this document."},
-    ],
-    "paths": PATHS,
-    "components": {
-        "schemas": SCHEMAS,
-        "parameters": PARAMETERS,
-        "securitySchemes": SECURITY_SCHEMES,
-    },
-}
 
-
-def document() -> dict[str, Any]:
-    """The OpenAPI document (a copy: callers may change it freely)."""
-    return copy.deepcopy(DOCUMENT)
+def build_document(operations: list[Operation]) -> models.OpenApiDocument:
+    paths: dict[str, Schema] = {}
+    for op in operations:
+        paths.setdefault(op.path, {})[op.method.lower()] = operation_object(op)
+    for path, op, fixed in shadowed(operations):
+        paths[path][op.method.lower()] = operation_object(op, fixed)
+    return models.OpenApiDocument(
+        openapi="3.1.0",
+        info={
+            "title": "HostDesk API",
+            "version": __version__,
+            "description": _description(),
+            "license": {"name": "MIT", "identifier": "MIT"},
+        },
+        servers=[{"url": "/", "description": "The HostDesk instance serving this document."}],
+        tags=[
+            {"name": "rooms", "description": "Joining, rooms and participants."},
+            {"name": "stage", "description": "Hands, invitations and the guest."},
+            {"name": "system", "description": "Health and this document."},
+        ],
+        paths=paths,
+        components=_components(operations),
+    )

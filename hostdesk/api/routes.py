@@ -1,19 +1,23 @@
-"""The documented endpoints: parse and check the request, call the service, shape the JSON."""
+"""The documented endpoints: each is registered with its models and what the document says of it
+(`hostdesk.api.endpoints`); a handler gets its body decoded and checked, calls the service and
+returns its reply model."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from aiohttp import web
 
-from hostdesk.api.auth import Auth
-from hostdesk.api.body import json_object, path_name, required_names
-from hostdesk.api.openapi import document
+from hostdesk.api import models
+from hostdesk.api.auth import HOST_ONLY, Auth
+from hostdesk.api.endpoints import KEY_ONLY, KEY_OR_TOKEN, OPEN, OPEN_OR_KEY, Doc, Endpoints
+from hostdesk.api.openapi import build_document
 from hostdesk.reach import viewer_livekit_url
-from hostdesk.service import ShowService, StageChange
+from hostdesk.service import ROOM_NOT_FOUND, ShowService
+from hostdesk.service import StageChange as ServiceStageChange
 from hostdesk.show import stage
-from hostdesk.show.errors import InvalidInput
 from hostdesk.show.participants import Participant, RoomSummary
 from hostdesk.show.roles import Role
 
@@ -43,9 +47,17 @@ AUTH = web.AppKey("auth", Auth)
 SIGNALLING = web.AppKey("signalling", Signalling)
 
 JOIN_HOST_NEEDS_KEY = "Joining as host needs the API key"
+LIST_ROOMS_NEEDS_KEY = "Listing all rooms needs the API key"
 OWN_HAND_ONLY = "You can only raise or lower your own hand"
 
-routes = web.RouteTableDef()
+HOST_ONLY_CALL = "Host only: the API key, or the host's token for this room."
+HOST_IN_BODY = (
+    HOST_ONLY_CALL + " With a host token, `hostIdentity` must be that token's identity; in every "
+    "mode `hostIdentity` must be the room's host."
+)
+
+API = Endpoints()
+routes = API.routes
 
 
 def _service(request: web.Request) -> ShowService:
@@ -56,147 +68,291 @@ def _auth(request: web.Request) -> Auth:
     return request.app[AUTH]
 
 
-@routes.post("/api/rooms/join", name="join")
-async def join(request: web.Request) -> web.Response:
-    body = await json_object(request)
-    room, name = required_names(body, "roomName", "participantName")
-    role = body.get("role")
-    if role == Role.HOST.value:
+def _room(request: web.Request) -> str:
+    """The room name of the path (checked before the handler runs)."""
+    return request.match_info["roomName"]
+
+
+@API.with_body(
+    "POST",
+    "/api/rooms/join",
+    "join",
+    Doc(
+        "joinRoom",
+        "Join a room and receive a LiveKit access token",
+        "Open for `viewer`. Joining as `host` needs the API key (`X-API-Key`) in production "
+        "mode, and only one host per room is allowed (also while a host token is issued but not "
+        "yet connected). The room is created when the host joins.",
+        "rooms",
+        OPEN_OR_KEY,
+        {403: (JOIN_HOST_NEEDS_KEY,), 409: (stage.ROOM_HAS_HOST,)},
+    ),
+    models.JoinRequest,
+    models.JoinReply,
+)
+async def join(request: web.Request, body: models.JoinRequest) -> models.JoinReply:
+    if body.role == Role.HOST.value:
         _auth(request).require_api_key(request, JOIN_HOST_NEEDS_KEY)
-    joined = await _service(request).join(room, name, role if isinstance(role, str) else "")
-    return web.json_response(
-        {
-            "token": joined.token,
-            "wsUrl": request.app[SIGNALLING].ws_url(request),
-            "roomName": joined.room,
-            "role": joined.role.value,
-            "identity": joined.identity,
-        }
+    joined = await _service(request).join(body.room_name, body.participant_name, body.role)
+    return models.JoinReply(
+        joined.token,
+        request.app[SIGNALLING].ws_url(request),
+        joined.room,
+        joined.role.value,
+        joined.identity,
     )
 
 
-def _room_json(room: RoomSummary) -> dict[str, object]:
-    return {
-        "name": room.name,
-        "sid": room.sid,
-        "numParticipants": room.num_participants,
-        "creationTime": str(room.creation_time),
-    }
+def _room_summary(room: RoomSummary) -> models.RoomSummary:
+    return models.RoomSummary(room.name, room.sid, room.num_participants, str(room.creation_time))
 
 
-@routes.get("/api/rooms", name="rooms")
-async def list_rooms(request: web.Request) -> web.Response:
-    _auth(request).require_api_key(request, "Listing all rooms needs the API key")
+@API.plain(
+    "GET",
+    "/api/rooms",
+    "rooms",
+    Doc(
+        "listRooms",
+        "List all active rooms",
+        "API key only in production mode (a host token is for one room).",
+        "rooms",
+        KEY_ONLY,
+        {403: (LIST_ROOMS_NEEDS_KEY,)},
+    ),
+    models.RoomList,
+)
+async def list_rooms(request: web.Request) -> models.RoomList:
+    _auth(request).require_api_key(request, LIST_ROOMS_NEEDS_KEY)
     rooms = await _service(request).list_rooms()
-    return web.json_response({"rooms": [_room_json(r) for r in rooms]})
+    return models.RoomList([_room_summary(r) for r in rooms])
 
 
-@routes.get("/api/rooms/{roomName}", name="room")
-async def room_info(request: web.Request) -> web.Response:
-    state = await _service(request).room(path_name(request, "roomName"))
+@API.plain(
+    "GET",
+    "/api/rooms/{roomName}",
+    "room",
+    Doc(
+        "getRoom",
+        "Get details of a room",
+        "Open.",
+        "rooms",
+        OPEN,
+        {404: (ROOM_NOT_FOUND,)},
+    ),
+    models.RoomInfo,
+)
+async def room_info(request: web.Request) -> models.RoomInfo:
+    state = await _service(request).room(_room(request))
     summary = state.summary
-    return web.json_response(
-        {
-            "room": {
-                "name": summary.name,
-                "sid": summary.sid,
-                "numParticipants": summary.num_participants,
-                "hasHost": state.has_host,
-                "hasGuest": state.has_guest,
-            }
-        }
+    return models.RoomInfo(
+        models.RoomDetails(
+            summary.name, summary.sid, summary.num_participants, state.has_host, state.has_guest
+        )
     )
 
 
-@routes.delete("/api/rooms/{roomName}", name="end_room")
-async def delete_room(request: web.Request) -> web.Response:
-    room = path_name(request, "roomName")
+@API.plain(
+    "DELETE",
+    "/api/rooms/{roomName}",
+    "end_room",
+    Doc(
+        "deleteRoom",
+        "End a room and disconnect all participants",
+        HOST_ONLY_CALL,
+        "rooms",
+        KEY_OR_TOKEN,
+        {403: (HOST_ONLY,), 404: (ROOM_NOT_FOUND,)},
+    ),
+    models.Success,
+)
+async def delete_room(request: web.Request) -> models.Success:
+    room = _room(request)
     _auth(request).require_host(request, room)
     await _service(request).end_show(room)
-    return web.json_response({"success": True})
+    return models.Success(True)
 
 
-def _participant_json(p: Participant) -> dict[str, object]:
-    return {
-        "sid": p.sid,
-        "identity": p.identity,
-        "name": p.name,
-        "metadata": p.metadata,
-        "joinedAt": str(p.joined_at),
-    }
+def _participant(p: Participant) -> models.ParticipantEntry:
+    return models.ParticipantEntry(p.sid, p.identity, p.name, p.metadata, str(p.joined_at))
 
 
-@routes.get("/api/rooms/{roomName}/participants", name="participants")
-async def list_participants(request: web.Request) -> web.Response:
-    room = path_name(request, "roomName")
+@API.plain(
+    "GET",
+    "/api/rooms/{roomName}/participants",
+    "participants",
+    Doc(
+        "listParticipants",
+        "List the participants of a room",
+        HOST_ONLY_CALL,
+        "rooms",
+        KEY_OR_TOKEN,
+        {403: (HOST_ONLY,), 404: (ROOM_NOT_FOUND,)},
+    ),
+    models.ParticipantList,
+)
+async def list_participants(request: web.Request) -> models.ParticipantList:
+    room = _room(request)
     _auth(request).require_host(request, room)
     participants = await _service(request).participants(room)
-    return web.json_response({"participants": [_participant_json(p) for p in participants]})
+    return models.ParticipantList([_participant(p) for p in participants])
 
 
-@routes.delete("/api/rooms/{roomName}/participants/{identity}", name="remove_participant")
-async def remove_participant(request: web.Request) -> web.Response:
-    room = path_name(request, "roomName")
-    identity = path_name(request, "identity")
+@API.plain(
+    "DELETE",
+    "/api/rooms/{roomName}/participants/{identity}",
+    "remove_participant",
+    Doc(
+        "removeParticipant",
+        "Remove a participant from a room",
+        HOST_ONLY_CALL,
+        "rooms",
+        KEY_OR_TOKEN,
+        {403: (HOST_ONLY,), 404: (stage.PARTICIPANT_NOT_FOUND, ROOM_NOT_FOUND)},
+    ),
+    models.Success,
+)
+async def remove_participant(request: web.Request) -> models.Success:
+    room = _room(request)
     _auth(request).require_host(request, room)
-    await _service(request).remove_participant(room, identity)
-    return web.json_response({"success": True})
+    await _service(request).remove_participant(room, request.match_info["identity"])
+    return models.Success(True)
 
 
-@routes.post("/api/rooms/{roomName}/invite", name="invite")
-async def invite(request: web.Request) -> web.Response:
-    room = path_name(request, "roomName")
-    viewer, host = required_names(await json_object(request), "viewerIdentity", "hostIdentity")
-    _auth(request).require_host(request, room, host, stage.ONLY_HOST_PROMOTES)
-    return _stage_change_json(request, await _service(request).promote(room, viewer, host))
+_STAGE_NOT_FOUND = (ROOM_NOT_FOUND, stage.PARTICIPANT_NOT_FOUND)
 
 
-@routes.post("/api/rooms/{roomName}/demote", name="demote")
-async def demote(request: web.Request) -> web.Response:
-    room = path_name(request, "roomName")
-    guest, host = required_names(await json_object(request), "guestIdentity", "hostIdentity")
-    _auth(request).require_host(request, room, host, stage.ONLY_HOST_DEMOTES)
-    return _stage_change_json(request, await _service(request).demote(room, guest, host))
+@API.with_body(
+    "POST",
+    "/api/rooms/{roomName}/invite",
+    "invite",
+    Doc(
+        "inviteGuest",
+        "Promote a viewer to guest (co-broadcaster)",
+        HOST_IN_BODY + " The viewer's permissions change live and everyone is told "
+        "(`guest_promoted`). A participant who is not a viewer is refused (400).",
+        "stage",
+        KEY_OR_TOKEN,
+        {403: (stage.ONLY_HOST_PROMOTES, stage.ROOM_HAS_GUEST), 404: _STAGE_NOT_FOUND},
+    ),
+    models.InviteRequest,
+    models.StageChange,
+)
+async def invite(request: web.Request, body: models.InviteRequest) -> models.StageChange:
+    room = _room(request)
+    _auth(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_PROMOTES)
+    change = await _service(request).promote(room, body.viewer_identity, body.host_identity)
+    return _stage_change(request, change)
 
 
-def _stage_change_json(request: web.Request, change: StageChange) -> web.Response:
+@API.with_body(
+    "POST",
+    "/api/rooms/{roomName}/demote",
+    "demote",
+    Doc(
+        "demoteGuest",
+        "Demote the guest back to viewer",
+        HOST_IN_BODY + " LiveKit unpublishes the guest's tracks; everyone is told "
+        "(`guest_demoted`). A participant who is not the guest is refused (400).",
+        "stage",
+        KEY_OR_TOKEN,
+        {403: (stage.ONLY_HOST_DEMOTES,), 404: _STAGE_NOT_FOUND},
+    ),
+    models.GuestRequest,
+    models.StageChange,
+)
+async def demote(request: web.Request, body: models.GuestRequest) -> models.StageChange:
+    room = _room(request)
+    _auth(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_DEMOTES)
+    change = await _service(request).demote(room, body.guest_identity, body.host_identity)
+    return _stage_change(request, change)
+
+
+def _stage_change(request: web.Request, change: ServiceStageChange) -> models.StageChange:
     ws_url = request.app[SIGNALLING].ws_url(request)
-    return web.json_response(
-        {"success": True, "token": change.token, "wsUrl": ws_url, "message": change.message}
-    )
+    return models.StageChange(True, change.token, ws_url, change.message)
 
 
-@routes.post("/api/rooms/{roomName}/remove-guest", name="remove_guest")
-async def remove_guest(request: web.Request) -> web.Response:
-    room = path_name(request, "roomName")
-    guest, host = required_names(await json_object(request), "guestIdentity", "hostIdentity")
-    _auth(request).require_host(request, room, host, stage.ONLY_HOST_REMOVES)
-    message = await _service(request).remove_guest(room, guest, host)
-    return web.json_response({"success": True, "message": message})
+@API.with_body(
+    "POST",
+    "/api/rooms/{roomName}/remove-guest",
+    "remove_guest",
+    Doc(
+        "removeGuest",
+        "Remove the guest from the room",
+        HOST_IN_BODY + " The guest is disconnected; everyone is told (`guest_demoted`). A "
+        "participant who is not the guest is refused (400).",
+        "stage",
+        KEY_OR_TOKEN,
+        {403: (stage.ONLY_HOST_REMOVES,), 404: _STAGE_NOT_FOUND},
+    ),
+    models.GuestRequest,
+    models.GuestRemoved,
+)
+async def remove_guest(request: web.Request, body: models.GuestRequest) -> models.GuestRemoved:
+    room = _room(request)
+    _auth(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_REMOVES)
+    message = await _service(request).remove_guest(room, body.guest_identity, body.host_identity)
+    return models.GuestRemoved(True, message)
 
 
-@routes.post("/api/rooms/{roomName}/hand-raise", name="hand_raise")
-async def hand_raise(request: web.Request) -> web.Response:
-    room = path_name(request, "roomName")
-    body = await json_object(request)
-    if body.get("participantIdentity") in (None, "") or "raised" not in body:
-        raise InvalidInput("participantIdentity and raised are required")
-    (identity,) = required_names(body, "participantIdentity")
-    raised = body["raised"]
-    if not isinstance(raised, bool):
-        raise InvalidInput("raised must be a boolean")
+@API.with_body(
+    "POST",
+    "/api/rooms/{roomName}/hand-raise",
+    "hand_raise",
+    Doc(
+        "setHand",
+        "Raise or lower a viewer's hand",
+        "The participant's own token, the host's token for this room, or the API key "
+        "(production mode). The hand is recorded in LiveKit with the server's time, which "
+        "orders the queue; raising a raised hand keeps its place. Only a viewer may raise a "
+        "hand (403).",
+        "stage",
+        KEY_OR_TOKEN,
+        {403: (OWN_HAND_ONLY,), 404: _STAGE_NOT_FOUND},
+    ),
+    models.HandRaiseRequest,
+    models.HandState,
+)
+async def hand_raise(request: web.Request, body: models.HandRaiseRequest) -> models.HandState:
+    room = _room(request)
+    identity = body.participant_identity
     _auth(request).require_self_or_host(request, room, identity, OWN_HAND_ONLY)
-    state = await _service(request).set_hand(room, identity, raised)
-    return web.json_response({"success": True, "handRaised": state})
+    state = await _service(request).set_hand(room, identity, body.raised)
+    return models.HandState(True, state)
 
 
-@routes.get("/health", name="health")
-async def health(request: web.Request) -> web.Response:
+@API.plain(
+    "GET",
+    "/health",
+    "health",
+    Doc(
+        "getHealth",
+        "Health check",
+        "Open. Answers 200 while the API runs, also when LiveKit is down (then "
+        "`livekitReachable` is false).",
+        "system",
+        livekit=False,
+    ),
+    models.Health,
+)
+async def health(request: web.Request) -> models.Health:
     reachable = await _service(request).livekit_reachable()
     stamp = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    return web.json_response({"status": "ok", "timestamp": stamp, "livekitReachable": reachable})
+    return models.Health("ok", stamp, reachable)
 
 
-@routes.get("/api/openapi.json", name="openapi")
-async def openapi(request: web.Request) -> web.Response:
-    return web.json_response(document())
+@API.plain(
+    "GET",
+    "/api/openapi.json",
+    "openapi",
+    Doc("getOpenApiDocument", "This OpenAPI document", "Open.", "system", livekit=False),
+    models.OpenApiDocument,
+)
+async def openapi(_request: web.Request) -> models.OpenApiDocument:
+    return document()
+
+
+@cache
+def document() -> models.OpenApiDocument:
+    """The OpenAPI document of these routes, built once (a model: treat it as read-only)."""
+    return build_document(API.operations)

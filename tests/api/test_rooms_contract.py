@@ -83,7 +83,12 @@ async def test_two_viewers_with_the_same_name_both_stay_connected(open_api: Runn
     await host.wait_for(
         lambda: {first.identity, second.identity} <= set(host.room.remote_participants)
     )
-    await asyncio.sleep(0.5)
+    # Sentinel: someone who joins after both. LiveKit signals each participant in order, so a
+    # first viewer dropped for the second's name would be gone before it could see the sentinel.
+    sentinel = await open_api.joined_bot(room, "Kim")
+    await first.wait_for(lambda: first.remote(sentinel.identity))
+    await second.wait_for(lambda: second.remote(sentinel.identity))
+    assert first.remote(second.identity) and second.remote(first.identity)
     assert not first.disconnected.is_set() and not second.disconnected.is_set()
 
 
@@ -174,4 +179,5 @@ async def test_health_reports_status_time_and_livekit(open_api: RunningApi) -> N
     assert reply.status == 200
     assert reply.body["status"] == "ok" and reply.body["livekitReachable"] is True
     stamp = datetime.fromisoformat(reply.body["timestamp"].replace("Z", "+00:00"))
-    assert stamp.utcoffset() is not None and stamp.utcoffset().total_seconds() == 0
+    offset = stamp.utcoffset()
+    assert offset is not None and offset.total_seconds() == 0
