@@ -132,9 +132,7 @@ class ShowService:
         except ValueError:
             wanted = None
         if wanted not in JOINABLE_ROLES:
-            raise InvalidInput(
-                'role must be "host" or "viewer" (a guest is made only by an invitation)'
-            )
+            raise InvalidInput(stage.ROLE_NOT_JOINABLE)
         assert wanted is not None
         if identity is None or wanted is not Role.HOST:
             identity = new_identity(wanted.value, display_name)
@@ -339,7 +337,7 @@ class ShowService:
         async with self._room_lock(room):  # a raise cannot interleave with a promotion
             participant = await self._require_participant(room, identity)
             if raised and participant.role is not Role.VIEWER:
-                raise Forbidden("Only viewers can raise their hand")
+                raise Forbidden(stage.ONLY_VIEWERS_RAISE)
             if raised and participant.hand_raised_at:
                 return True
             if not raised and participant.hand_raised_at is None:

@@ -18,7 +18,7 @@ import msgspec
 from hostdesk import __version__
 from hostdesk.api import auth, body, errors, models
 from hostdesk.api.endpoints import API_KEY, BEARER, KEY_OR_TOKEN, OPEN, Operation
-from hostdesk.show.errors import RateLimited
+from hostdesk.show.errors import LIVEKIT_UNAVAILABLE, RateLimited
 from hostdesk.show.rules import NAME_MAX_LENGTH, RATE_LIMITS, RATE_WINDOW_S, name_problem
 
 Schema = dict[str, Any]
@@ -105,7 +105,7 @@ def error_examples(op: Operation, path_names: Iterable[str]) -> dict[int, list[s
     if op.doc.security == KEY_OR_TOKEN:
         add(403, auth.WRONG_ROOM)
     if op.doc.livekit:
-        add(503)
+        add(503, LIVEKIT_UNAVAILABLE)
     for status, messages in op.doc.errors.items():
         add(status, *messages)
     return dict(sorted(found.items()))

@@ -24,7 +24,7 @@ import aiohttp
 from aiohttp import WSMsgType, web
 
 from hostdesk.api.clients import CLIENTS
-from hostdesk.show.errors import NotFound, Unavailable
+from hostdesk.show.errors import LIVEKIT_UNAVAILABLE, NotFound, Unavailable
 
 log = logging.getLogger("hostdesk.api.relay")
 
@@ -33,7 +33,6 @@ PATHS = frozenset({"", "v1", "validate", "v1/validate"})
 #: A join response lists every participant: big in a big show, never unbounded.
 MAX_MESSAGE = 16 * 1024 * 1024
 _CONNECT_TIMEOUT = 10.0
-_UNAVAILABLE = "LiveKit server unavailable"
 
 
 def _http_base(livekit_url: str) -> str:
@@ -81,7 +80,7 @@ class SignallingRelay:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         upstream = self._upstream(request)
         if self._session is None:
-            raise Unavailable(_UNAVAILABLE)
+            raise Unavailable(LIVEKIT_UNAVAILABLE)
         if request.headers.get("Upgrade", "").lower() == "websocket":
             return await self._websocket(request, upstream)
         return await self._plain(request, upstream)
@@ -96,7 +95,7 @@ class SignallingRelay:
                     status=answer.status, body=body, headers={"Content-Type": content_type}
                 )
         except (aiohttp.ClientError, TimeoutError):
-            raise Unavailable(_UNAVAILABLE) from None
+            raise Unavailable(LIVEKIT_UNAVAILABLE) from None
 
     async def _websocket(self, request: web.Request, upstream: str) -> web.StreamResponse:
         assert self._session is not None
@@ -109,7 +108,7 @@ class SignallingRelay:
             # from the validate probe, which answers as LiveKit does.
             return web.Response(status=exc.status or 502, text=exc.message or "")
         except (aiohttp.ClientError, TimeoutError):
-            raise Unavailable(_UNAVAILABLE) from None
+            raise Unavailable(LIVEKIT_UNAVAILABLE) from None
         down = web.WebSocketResponse(max_msg_size=MAX_MESSAGE)
         try:
             await down.prepare(request)

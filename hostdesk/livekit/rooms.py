@@ -11,14 +11,13 @@ import aiohttp
 from livekit import api
 
 from hostdesk.livekit.participants import participant_of
-from hostdesk.show.errors import NotFound, Unavailable
+from hostdesk.show.errors import LIVEKIT_UNAVAILABLE, NotFound, Unavailable
 from hostdesk.show.messages import TOPIC, DataMessage
 from hostdesk.show.participants import Participant, RoomSummary
 from hostdesk.show.roles import Metadata, Permissions
 
 log = logging.getLogger("hostdesk.livekit")
 
-UNAVAILABLE = "LiveKit server unavailable"
 ROOM_NOT_FOUND = "Room not found"
 PARTICIPANT_NOT_FOUND = "Participant not found"
 #: Every call gives up after this long, so an API answer (503) comes within 3 s.
@@ -49,11 +48,11 @@ class LiveKitRooms:
                 raise NotFound(not_found) from None
             if exc.status >= 500 or exc.code == api.TwirpErrorCode.UNAVAILABLE:
                 log.warning("LiveKit error %s: %s", exc.code, exc.message)
-                raise Unavailable(UNAVAILABLE) from None
+                raise Unavailable(LIVEKIT_UNAVAILABLE) from None
             raise
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             log.warning("LiveKit unreachable: %r", exc)
-            raise Unavailable(UNAVAILABLE) from None
+            raise Unavailable(LIVEKIT_UNAVAILABLE) from None
 
     async def reachable(self) -> bool:
         try:

@@ -3,6 +3,9 @@
 Each kind maps to one HTTP status in the API; the message is the text a user sees.
 """
 
+#: The 503 message whenever LiveKit does not answer (the room service, the signalling relay).
+LIVEKIT_UNAVAILABLE = "LiveKit server unavailable"
+
 
 class ShowError(Exception):
     """Base of every error a user may see. `str(error)` is the message."""

@@ -18,6 +18,8 @@ ONLY_HOST_PROMOTES = "Only the host can promote viewers to guest"
 ONLY_HOST_DEMOTES = "Only the host can demote guests"
 ONLY_HOST_REMOVES = "Only the host can remove guests"
 PARTICIPANT_NOT_FOUND = "Participant not found"
+ROLE_NOT_JOINABLE = 'role must be "host" or "viewer" (a guest is made only by an invitation)'
+ONLY_VIEWERS_RAISE = "Only viewers can raise their hand"
 
 
 def check_no_host(participants: Iterable[Participant], reserved: bool) -> None:
