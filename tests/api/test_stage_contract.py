@@ -84,8 +84,19 @@ async def test_demoted_guest_loses_the_stage_and_cannot_publish_again(
         await asyncio.wait_for(viewer.room.local_participant.publish_track(track), 10)
     except Exception:
         refused = True
-    await asyncio.sleep(1.0)
-    assert refused or not host.remote_video_tracks(viewer.identity)
+    # The sentinel: a hand raised after the attempt reaches the host in a participant update
+    # from the server, which lists the viewer's tracks as the server holds them by then.
+    raised = await open_api.request(
+        "POST",
+        f"/api/rooms/{room}/hand-raise",
+        {"participantIdentity": viewer.identity, "raised": True},
+    )
+    assert raised.status == 200, raised.body
+    seen = await host.wait_for(
+        lambda: (p := host.remote(viewer.identity)) and p.attributes.get("handRaisedAt") and p
+    )
+    assert refused or not seen.track_publications
+    assert not host.remote_video_tracks(viewer.identity)
 
 
 async def test_remove_guest_disconnects_the_guest(open_api: RunningApi) -> None:
