@@ -75,10 +75,6 @@ class HostControl:
         session.state_changed.connect(self._on_state)
 
     @property
-    def invite_timeout(self) -> float:
-        return self.invitations.timeout
-
-    @property
     def live(self) -> bool:
         return bool(self.room) and self.session.state is not ConnectionState.OFFLINE
 
@@ -94,8 +90,9 @@ class HostControl:
         self.mirror.reset(joined.identity)
         try:
             await self.session.connect(joined.ws_url, joined.token)
-        except Exception:
+        except BaseException:  # cancelled too: the window gave up waiting
             self.room = ""
+            self.service.give_up_host(room, joined.identity)
             raise
 
     async def end_show(self) -> None:

@@ -157,6 +157,12 @@ class ShowService:
             await self.rooms.create_room(room)
             self._reservations.reserve_host(room, identity)
 
+    def give_up_host(self, room: str, identity: str) -> None:
+        """The host whose token this was will not connect (its connection failed): the room
+        is free again at once rather than after the reservation's time."""
+        if self._reservations.host(room) == identity:
+            self._reservations.release_host(room)
+
     async def _participants_or_none(self, room: str) -> list[Participant]:
         try:
             return await self.rooms.list_participants(room)

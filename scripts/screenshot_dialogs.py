@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QDialog  # noqa: E402
 
 from hostdesk.ui.dialogs import GoLiveDialog, SettingsDialog  # noqa: E402
-from hostdesk.ui.media import Device  # noqa: E402
+from hostdesk.ui.media.devices import Device  # noqa: E402
 from hostdesk.ui.settings import DesktopPrefs  # noqa: E402
 
 OUT = Path("docs/screenshots")

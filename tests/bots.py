@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from livekit import rtc
+
+from hostdesk.tasks import TaskSet
 
 CONNECT_TIMEOUT = 15.0
 
@@ -26,8 +29,8 @@ class Bot:
         self.disconnected = asyncio.Event()
         self.disconnect_reason: Any = None
         self._changed = asyncio.Event()
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._video_task: asyncio.Task[None] | None = None
+        #: what the bot feeds its tracks with, stopped (and awaited) by `close`
+        self._feeders = TaskSet(logging.getLogger("tests.bots"))
         self.room.on("data_received", self._on_data)
         self.room.on("disconnected", self._on_disconnected)
         for event in (
@@ -117,7 +120,7 @@ class Bot:
                 source.capture_frame(frame)
                 await asyncio.sleep(1 / 15)
 
-        self._video_task = asyncio.ensure_future(feed())
+        self._feeders.spawn(feed(), name=f"{self.identity} camera")
         return await self.room.local_participant.publish_track(track, options)
 
     async def send(self, message: dict[str, Any], to: list[str] | None = None) -> None:
@@ -129,8 +132,7 @@ class Bot:
         await self.room.local_participant.publish_data(data, reliable=True, topic="hostdesk")
 
     async def close(self) -> None:
-        if self._video_task is not None:
-            self._video_task.cancel()
+        await self._feeders.aclose()
         await self.room.disconnect()
 
 

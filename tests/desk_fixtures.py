@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -22,6 +23,7 @@ from hostdesk.ui.dialogs import GoLiveChoice
 from hostdesk.ui.main_window import MainWindow
 from hostdesk.ui.settings import TEST_PATTERN, TONE, PrefsStore
 from tests.api_fixtures import RunningApi, StartApi, new_room
+from tests.bots import Bot
 
 
 async def eventually(
@@ -79,6 +81,51 @@ class Desk:
             "a confirmation",
         )
         box.accept()
+
+
+async def viewer(desk: Desk, name: str) -> Bot:
+    """A viewer in the desk's show (a real participant), once the window lists them."""
+    bot = await desk.api.joined_bot(desk.room, name)
+    await eventually(lambda: desk.mirror.get(bot.identity), 10, f"{name} in the audience")
+    await bot.wait_for(lambda: bot.remote(desk.control.identity))
+    return bot
+
+
+async def raise_hand(desk: Desk, bot: Bot, raised: bool = True) -> None:
+    """Raises (or lowers) the bot's hand the way the viewer page does: through the API."""
+    reply = await desk.api.request(
+        "POST",
+        f"/api/rooms/{desk.room}/hand-raise",
+        {"participantIdentity": bot.identity, "raised": raised},
+        token=bot.token,
+    )
+    assert reply.status == 200, reply.body
+
+
+def select_hand(desk: Desk, row: int) -> None:
+    view = desk.window.hands.view
+    view.setCurrentIndex(view.model().index(row, 0))
+
+
+async def answer_invite(desk: Desk, bot: Bot, accepted: bool) -> None:
+    """The bot's `guest_invite_response` to the host, as the viewer page sends it."""
+    await bot.send(
+        {
+            "type": "guest_invite_response",
+            "senderId": bot.identity,
+            "senderName": bot.identity,
+            "timestamp": int(time.time() * 1000),
+            "accepted": accepted,
+        },
+        to=[desk.control.identity],
+    )
+
+
+def save_screenshot(desk: Desk, name: str) -> None:
+    """The window as the host sees it, into docs/screenshots (or HOSTDESK_SCREENSHOT_DIR)."""
+    target = Path(os.environ.get("HOSTDESK_SCREENSHOT_DIR", "docs/screenshots"))
+    target.mkdir(parents=True, exist_ok=True)
+    assert desk.window.grab().save(str(target / name))
 
 
 @asynccontextmanager

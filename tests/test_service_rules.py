@@ -442,3 +442,14 @@ async def test_another_computer_still_finds_the_show_hosted(
 async def test_a_viewer_never_gets_a_chosen_identity(service: ShowService) -> None:
     joined = await service.join(ROOM, "Ann", "viewer", identity="host-my-show-1a2b3c4d")
     assert joined.identity.startswith("viewer-ann-")
+
+
+async def test_a_host_whose_connection_failed_frees_the_room_at_once(
+    service: ShowService,
+) -> None:
+    joined = await service.join(ROOM, "Host Jane", "host")
+
+    service.give_up_host(ROOM, joined.identity)
+
+    again = await service.join(ROOM, "Host Jane", "host")
+    assert again.identity != joined.identity

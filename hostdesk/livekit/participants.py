@@ -8,6 +8,7 @@ and attributes), and both become a `hostdesk.show.participants.Participant` here
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Protocol
 
 from hostdesk.show.participants import Participant
@@ -27,13 +28,19 @@ class LiveKitParticipant(Protocol):
 
 
 def participant_of(p: LiveKitParticipant) -> Participant:
-    # The room service says when they joined (s since the epoch); the RTC SDK does not.
-    joined_at = getattr(p, "joined_at", 0)
     return Participant(
         identity=p.identity,
         name=p.name,
         sid=p.sid,
         metadata=p.metadata,
-        joined_at=int(joined_at),
+        joined_at=_seconds(getattr(p, "joined_at", 0)),
         attributes=dict(p.attributes),
     )
+
+
+def _seconds(joined_at: object) -> int:
+    """When they joined, in seconds since the epoch: the room service gives an int, the RTC SDK
+    a `datetime` (or nothing, in older releases)."""
+    if isinstance(joined_at, datetime):
+        return int(joined_at.timestamp())
+    return int(joined_at) if isinstance(joined_at, int | float) else 0

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from hostdesk.config import ConfigError
 from hostdesk.show.errors import ShowError
+from hostdesk.tasks import TaskSet
 
 log = logging.getLogger("hostdesk.ui")
 
@@ -29,7 +30,7 @@ class Bridge(QObject):
         super().__init__(parent)
         #: the latest run of each (action, target): a second click on the same thing wins
         self._latest: dict[tuple[str, str], asyncio.Task[Any]] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet(log)
 
     def run(
         self, action: str, coro: Coroutine[Any, Any, Any], target: str = ""
@@ -52,17 +53,16 @@ class Bridge(QObject):
 
     def add(self, action: str, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Starts `coro` beside everything else, replacing nothing (each chat line is its own)."""
-        task = asyncio.ensure_future(self._guard(action, coro))
-        self._tasks.add(task)
+        task = self._tasks.spawn(self._guard(action, coro), name=action)
         self.busy_changed.emit(True)
         task.add_done_callback(self._finished)
         # A task replaced before it first ran never started `coro`: close it, quietly.
         task.add_done_callback(lambda _t: coro.close())
         return task
 
-    def _finished(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        self.busy_changed.emit(bool(self._tasks))
+    def _finished(self, _task: asyncio.Task[Any]) -> None:
+        # the set has already let go of the task: it forgets before any other callback runs
+        self.busy_changed.emit(len(self._tasks) > 0)
 
     async def _guard(self, action: str, coro: Coroutine[Any, Any, Any]) -> Any:
         try:
@@ -82,7 +82,5 @@ class Bridge(QObject):
         return None
 
     async def aclose(self) -> None:
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        """Cancels what is running and waits until it has stopped; later runs are cancelled."""
+        await self._tasks.aclose()

@@ -1,13 +1,13 @@
 """The host's window: the stage, the audience, the chat and the show's controls.
 
-It reads the show mirror through Qt models, starts the host's capture, and hands every action
-to the host controller through the bridge. It decides nothing about the show's rules.
+It composes the parts: Qt models over the show mirror, the stage's tiles (stage_view), the
+host's capture (capture), the attempts at going live (going_live), and hands every action to the
+host controller through the bridge. It decides nothing about the show's rules.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Protocol
 
@@ -27,21 +27,25 @@ from hostdesk.host import HostControl
 from hostdesk.reach import Audience
 from hostdesk.show.connection import ConnectionState
 from hostdesk.show.events import Event
-from hostdesk.show.mirror import Member
-from hostdesk.show.roles import Role
-from hostdesk.ui import media
 from hostdesk.ui.bridge import Bridge
+from hostdesk.ui.capture import CaptureSession, HostCapture
+from hostdesk.ui.chat_model import ChatModel
 from hostdesk.ui.dialogs import GoLiveChoice, GoLiveDialog, SettingsDialog, confirm
-from hostdesk.ui.models import AudienceFilter, AudienceModel, ChatModel, HandQueueModel
-from hostdesk.ui.panels import AudiencePanel, Banner, ChatPanel, HandsPanel, StagePanel
-from hostdesk.ui.settings import TEST_PATTERN, TONE, DesktopPrefs, PrefsStore
-from hostdesk.ui.video_view import BGRA, RGBA
+from hostdesk.ui.going_live import GoLiveAttempts
+from hostdesk.ui.models import AudienceFilter, AudienceModel, HandQueueModel
+from hostdesk.ui.panels import (
+    AudiencePanel,
+    Banner,
+    ChatPanel,
+    HandsPanel,
+    StagePanel,
+    WaitingBar,
+)
+from hostdesk.ui.settings import DesktopPrefs, PrefsStore
+from hostdesk.ui.stage_view import StageFeed, StageView
 from hostdesk.ui.viewer_access import ViewerAccessPanel
 
 log = logging.getLogger("hostdesk.ui")
-
-FrameSink = Callable[[int, int, bytes], None]
-PcmSink = Callable[[bytes], None]
 _STATE_TEXT = {
     ConnectionState.OFFLINE: "Not live",
     ConnectionState.CONNECTING: "Connecting…",
@@ -49,18 +53,17 @@ _STATE_TEXT = {
     ConnectionState.RECONNECTING: "Reconnecting…",
     ConnectionState.DISCONNECTED: "Disconnected",
 }
+_STATE_COLOUR = {
+    ConnectionState.LIVE: "#c0392b",
+    ConnectionState.RECONNECTING: "#b7791f",
+    ConnectionState.DISCONNECTED: "#555",
+}
 
 
-class MediaSession(Protocol):
+class MediaSession(CaptureSession, StageFeed, Protocol):
     """What the window needs of the host's LiveKit session (hostdesk.livekit.session)."""
 
     state_changed: Event[[ConnectionState, str]]
-    guest_frame: Event[[str, int, int, memoryview]]
-    guest_audio: Event[[str, bytes]]
-    guest_left_stage: Event[[str]]
-
-    def open_media(self, width: int, height: int) -> tuple[FrameSink, PcmSink]: ...
-    async def set_track_enabled(self, name: str, enabled: bool) -> None: ...
 
 
 class ViewerAccess(Protocol):
@@ -98,13 +101,11 @@ class MainWindow(QMainWindow):
         self.audience_filter.setSourceModel(self.audience_model)
         self.hands_model = HandQueueModel(mirror, parent=self)
         self.chat_model = ChatModel(mirror, self)
-        self._capture: list[
-            media.TestPattern | media.CameraCapture | media.ToneSource | media.MicrophoneCapture
-        ] = []
-        self._player = media.AudioPlayer(self._audio_problem)
-        self._guest_identity: str | None = None
+        self.going_live = GoLiveAttempts(self.bridge, self)
         self._build()
-        self._connect(mirror)
+        self.capture = HostCapture(session, self.stage.host_view, self._notice)
+        self.stage_view = StageView(self.stage, mirror, session, self._notice)
+        self._connect()
         self._shortcuts()
         self._on_state(ConnectionState.OFFLINE, "")
 
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
         top.addWidget(self.settings_button)
 
         self.banner = Banner()
+        self.waiting_bar = WaitingBar()
         self.stage = StagePanel()
         self.hands = HandsPanel(self.hands_model)
         self.audience = AudiencePanel(self.audience_filter)
@@ -150,6 +152,7 @@ class MainWindow(QMainWindow):
         layout.addLayout(top)
         # The link gets a row of its own: it is what the host reads out and copies most.
         layout.addWidget(self.viewer_access)
+        layout.addWidget(self.waiting_bar)
         layout.addWidget(self.banner)
         layout.addWidget(main, 1)
         self.setCentralWidget(central)
@@ -158,7 +161,7 @@ class MainWindow(QMainWindow):
             "QLabel#state { font-weight: bold; padding: 2px 8px; border-radius: 4px; }"
         )
 
-    def _connect(self, mirror: object) -> None:
+    def _connect(self) -> None:
         c, b, s = self.control, self.bridge, self.stage
         self.viewer_access.copied.connect(lambda: self._notice("Viewer link copied"))
         self.go_live_button.clicked.connect(self.ask_go_live)
@@ -170,24 +173,18 @@ class MainWindow(QMainWindow):
         self.audience.remove_clicked.connect(self.ask_remove)
         self.audience.search.textChanged.connect(self.audience_filter.setFilterFixedString)
         self.chat.send_clicked.connect(lambda text: b.add("Chat", c.chat(text)))
-        s.demote_clicked.connect(self.demote_guest)
-        s.remove_guest_clicked.connect(self.ask_remove_guest)
-        s.mute_guest_clicked.connect(self.mute_guest)
-        s.mic_toggled.connect(
-            lambda on: b.run("Microphone", self.session.set_track_enabled("microphone", on))
-        )
-        s.camera_toggled.connect(
-            lambda on: b.run("Camera", self.session.set_track_enabled("camera", on))
-        )
+        s.demote_clicked.connect(self.demote)
+        s.remove_guest_clicked.connect(lambda i: self.ask_remove(i, guest=True))
+        s.mute_guest_clicked.connect(lambda i: b.run("Mute guest", c.mute_guest(i), i))
+        s.mic_toggled.connect(lambda on: b.run("Microphone", self.capture.set_microphone(on)))
+        s.camera_toggled.connect(lambda on: b.run("Camera", self.capture.set_camera(on)))
         b.error.connect(self._error)
         c.notice.connect(self._notice)
         c.failed.connect(self._error)
+        self.going_live.waiting.connect(self._on_waiting)
+        self.going_live.stopped.connect(self._stopped_waiting)
+        self.waiting_bar.cancel_clicked.connect(self.cancel_going_live)
         self.session.state_changed.connect(self._on_state)
-        self.session.guest_frame.connect(self._on_guest_frame)
-        self.session.guest_audio.connect(self._on_guest_audio)
-        self.session.guest_left_stage.connect(self._on_guest_left)
-        self.control.mirror.stage_changed.connect(self._on_stage_changed)
-        self.control.mirror.member_changed.connect(self._on_member_changed)
         self.audience_model.countChanged.connect(
             lambda n: self.viewers_label.setText(f"{n} viewer" + ("" if n == 1 else "s"))
         )
@@ -202,7 +199,6 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(keys), self, action)
         self.stage.mic_button.setToolTip("Ctrl+D")
         self.stage.camera_button.setToolTip("Ctrl+E")
-        self.stage.demote_button.setToolTip("Ctrl+Shift+D")
         self.hands.invite_button.setToolTip("Ctrl+I invites the longest-waiting hand")
 
     # -- going live ---------------------------------------------------------------------------
@@ -213,65 +209,39 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def go_live(self, choice: GoLiveChoice) -> None:
+        """Goes live, trying again while the room has another host or LiveKit is out of reach
+        (going_live); a later call replaces the attempts of an earlier one."""
         prefs = self.prefs_store.load()
         self._save_prefs_quietly(replace(prefs, room=choice.room, host_name=choice.host_name))
-        self.bridge.run("Go live", self._go_live(choice))
+        self.going_live.start(
+            choice.room,
+            lambda: self._prepare_show(choice),
+            lambda: self.control.go_live(choice.room, choice.host_name),
+            self._abandon_show,
+        )
 
-    async def _go_live(self, choice: GoLiveChoice) -> None:
+    def cancel_going_live(self) -> None:
+        self.going_live.cancel()
+        self._notice("Stopped trying to go live")
+
+    async def _prepare_show(self, choice: GoLiveChoice) -> None:
         if choice.audience:
             await self.access.change_audience(Audience(choice.audience))
-        push_video, push_audio = self.session.open_media(1280, 720)
-        self._start_capture(choice, push_video, push_audio)
+        # The preview runs while the window waits: the host sees what viewers will see.
+        self.capture.start(choice.camera, choice.microphone, choice.host_name)
         self.show_label.setText(choice.room)
         self.viewer_access.show_access(
             self.access.watch_link(choice.room), self.access.access_details()
         )
         self.stage.host_view.set_caption(choice.host_name, True, "")
-        try:
-            await self.control.go_live(choice.room, choice.host_name)
-        except BaseException:
-            self._stop_capture()
-            self.show_label.setText("No show")
-            self.viewer_access.clear()
-            raise
-        self._player.start()
 
-    def _start_capture(
-        self, choice: GoLiveChoice, push_video: FrameSink, push_audio: PcmSink
-    ) -> None:
-        preview = self.stage.host_view
-
-        def video(width: int, height: int, rgba: bytes) -> None:
-            push_video(width, height, rgba)
-            preview.set_frame(width, height, rgba, RGBA)
-
-        camera: media.TestPattern | media.CameraCapture
-        if choice.camera == TEST_PATTERN or not media.video_inputs():
-            camera = media.TestPattern(video, label=choice.host_name or "HostDesk")
-            camera.start()
-        else:
-            camera = media.CameraCapture(choice.camera or None, video, self._capture_problem)
-            if not camera.start():
-                camera = media.TestPattern(video, label=choice.host_name or "HostDesk")
-                camera.start()
-        microphone: media.ToneSource | media.MicrophoneCapture
-        if choice.microphone == TONE or not media.audio_inputs():
-            microphone = media.ToneSource(push_audio)
-            microphone.start()
-        else:
-            microphone = media.MicrophoneCapture(
-                choice.microphone or None, push_audio, self._capture_problem
-            )
-            if not microphone.start():
-                microphone = media.ToneSource(push_audio)
-                microphone.start()
-        self._capture = [camera, microphone]
-
-    def _stop_capture(self) -> None:
-        for source in self._capture:
-            source.stop()
-        self._capture = []
-        self.stage.host_view.clear()
+    async def _abandon_show(self) -> None:
+        self.capture.stop()
+        self.stage.host_view.set_caption("", False, "")
+        self.show_label.setText("No show")
+        self.viewer_access.clear()
+        if self.control.room:  # stopped halfway through connecting
+            await self.control.leave()
 
     def ask_end_show(self) -> None:
         if not self.control.room:
@@ -285,8 +255,7 @@ class MainWindow(QMainWindow):
         self.bridge.run("End show", self._end_show())
 
     async def _end_show(self) -> None:
-        self._stop_capture()
-        self._player.stop()
+        self.capture.stop()
         await self.control.end_show()
         self.show_label.setText("Show ended")
         self.viewer_access.clear()
@@ -316,20 +285,13 @@ class MainWindow(QMainWindow):
         self.bridge.run("Invite", self.control.invite_next())
 
     def demote_guest(self) -> None:
-        if self._guest_identity:
-            self.bridge.run(
-                "Back to audience", self.control.demote(self._guest_identity), self._guest_identity
-            )
+        """Ctrl+Shift+D: the first guest on stage goes back to the audience."""
+        guests = self.stage_view.guests
+        if guests:
+            self.demote(guests[0])
 
-    def mute_guest(self) -> None:
-        if self._guest_identity:
-            self.bridge.run(
-                "Mute guest", self.control.mute_guest(self._guest_identity), self._guest_identity
-            )
-
-    def ask_remove_guest(self) -> None:
-        if self._guest_identity:
-            self.ask_remove(self._guest_identity, guest=True)
+    def demote(self, identity: str) -> None:
+        self.bridge.run("Back to audience", self.control.demote(identity), identity)
 
     def ask_remove(self, identity: str, guest: bool = False) -> None:
         member = self.control.mirror.get(identity)
@@ -349,50 +311,10 @@ class MainWindow(QMainWindow):
             )
         box.open()
 
-    def _on_stage_changed(self) -> None:
-        guests = self.control.mirror.guests
-        identity = guests[0].identity if guests else None
-        if identity != self._guest_identity:
-            self._guest_identity = identity
-            self.stage.guest_view.clear()
-        self.stage.set_guest_present(identity is not None)
-        if guests:
-            self._caption(guests[0])
-        else:
-            self.stage.guest_view.set_caption("", False, "")
-
-    def _on_member_changed(self, _index: int, member: Member) -> None:
-        if member.identity == self._guest_identity:
-            self._caption(member)
-
-    def _caption(self, guest: Member) -> None:
-        self.stage.guest_view.set_caption(guest.name, not guest.mic_muted, guest.quality)
-
-    def _on_guest_frame(self, identity: str, width: int, height: int, bgra: memoryview) -> None:
-        if identity == self._guest_identity:
-            self.stage.guest_view.set_frame(width, height, bgra, BGRA)
-
-    def _on_guest_audio(self, identity: str, pcm: bytes) -> None:
-        if identity == self._guest_identity:
-            self._player.write(pcm)
-
-    def _on_guest_left(self, identity: str) -> None:
-        if (
-            identity == self._guest_identity
-            or self.control.mirror.role_of(identity) is not Role.GUEST
-        ):
-            self.stage.guest_view.clear()
-
     # -- state and messages -------------------------------------------------------------------
 
     def _on_state(self, state: ConnectionState, reason: str) -> None:
-        self.state_label.setText(_STATE_TEXT[state])
-        colour = {
-            ConnectionState.LIVE: "#c0392b",
-            ConnectionState.RECONNECTING: "#b7791f",
-            ConnectionState.DISCONNECTED: "#555",
-        }.get(state, "#3a3f4b")
-        self.state_label.setStyleSheet(f"background: {colour}; color: white;")
+        self._show_state(state)
         live = state in (ConnectionState.LIVE, ConnectionState.RECONNECTING)
         self.go_live_button.setEnabled(
             state in (ConnectionState.OFFLINE, ConnectionState.DISCONNECTED)
@@ -400,11 +322,25 @@ class MainWindow(QMainWindow):
         self.end_button.setEnabled(live)
         if state is ConnectionState.RECONNECTING:
             self.banner.show_message(f"Reconnecting to LiveKit: {reason}", "warning")
-        elif state is ConnectionState.DISCONNECTED:
+        elif state is ConnectionState.DISCONNECTED and not self.going_live.active:
             self.banner.show_message(f"Disconnected: {reason or 'the connection ended'}", "error")
-            self._stop_capture()
+            self.capture.stop()
         else:
             self.banner.hide()
+
+    def _show_state(self, state: ConnectionState) -> None:
+        waiting = self.going_live.active and state is not ConnectionState.LIVE
+        self.state_label.setText("Waiting…" if waiting else _STATE_TEXT[state])
+        colour = _STATE_COLOUR.get(ConnectionState.RECONNECTING if waiting else state, "#3a3f4b")
+        self.state_label.setStyleSheet(f"background: {colour}; color: white;")
+
+    def _on_waiting(self, text: str) -> None:
+        self.waiting_bar.show_waiting(text)
+        self._show_state(self.control.session.state)
+
+    def _stopped_waiting(self) -> None:
+        self.waiting_bar.hide()
+        self._show_state(self.control.session.state)
 
     def _notice(self, text: str) -> None:
         self.statusBar().showMessage(text, 10_000)
@@ -418,16 +354,11 @@ class MainWindow(QMainWindow):
         if self.control.session.state is ConnectionState.LIVE:
             self.banner.hide()
 
-    def _audio_problem(self, text: str) -> None:
-        self._notice(text)
-
-    def _capture_problem(self, text: str) -> None:
-        self._notice(f"{text}; using the built-in test source instead")
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         for model in (self.audience_model, self.hands_model, self.chat_model):
             model.detach()  # the mirror outlives the window
-        self._stop_capture()
-        self._player.stop()
+        self.stage_view.close()
+        self.going_live.cancel()
+        self.capture.stop()
         super().closeEvent(event)
         self.closed.emit()

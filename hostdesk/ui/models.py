@@ -1,4 +1,5 @@
-"""Qt item models over the show mirror: the audience, the hand queue and the chat.
+"""Qt item models over the show mirror: the audience and the hand queue (the chat is in
+`chat_model`), and the roles they share.
 
 The mirror changes its lists first and then says what changed (`member_added(index, member)`
 comes after the append). Qt wants the opposite: `beginInsertRows` before the row can be seen by
@@ -25,7 +26,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from hostdesk.show.mirror import ChatLine, Member, ShowMirror
+from hostdesk.show.mirror import Member, ShowMirror
 from hostdesk.show.roles import Role
 
 Index = QModelIndex | QPersistentModelIndex
@@ -45,20 +46,13 @@ TIMESTAMP_ROLE = _USER + 7
 HAND_MARK = "· hand up"
 ON_STAGE = " — on stage"
 INVITED = " — invited"
-#: How many chat lines the window keeps (the oldest go first).
-CHAT_LINES = 500
 
 
 def wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def _hand(member: Member) -> int | None:
-    """When the hand went up; only a viewer has a hand (as in the mirror's queue)."""
-    return member.hand_raised_at if member.role is Role.VIEWER else None
-
-
-def _role_names(base: dict[int, QByteArray], extra: dict[int, bytes]) -> dict[int, QByteArray]:
+def role_names(base: dict[int, QByteArray], extra: dict[int, bytes]) -> dict[int, QByteArray]:
     return {**base, **{role: QByteArray(name) for role, name in extra.items()}}
 
 
@@ -104,7 +98,7 @@ class _MemberRows(QAbstractListModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def roleNames(self) -> dict[int, QByteArray]:
-        return _role_names(super().roleNames(), self._ROLE_NAMES)
+        return role_names(super().roleNames(), self._ROLE_NAMES)
 
     def identity_at(self, row: int) -> str | None:
         return self._rows[row].identity if 0 <= row < len(self._rows) else None
@@ -125,7 +119,7 @@ class _MemberRows(QAbstractListModel):
         if role == ROLE_ROLE:
             return member.role.value if member.role else None
         if role == HAND_ROLE:
-            return _hand(member)
+            return member.hand_raised_at
         if role == INVITED_ROLE:
             return member.identity in self.mirror.invitations
         return None
@@ -199,7 +193,7 @@ class AudienceModel(_MemberRows):
 
     def _display(self, row: int, member: Member) -> str:
         text = member.name
-        if _hand(member):
+        if member.hand_raised_at:
             text += f" {HAND_MARK}"
         if member.role is Role.GUEST:
             text += ON_STAGE
@@ -346,82 +340,6 @@ class HandQueueModel(_MemberRows):
         if member.role is queued.role and member.hand_raised_at == queued.hand_raised_at:
             self._replace(row, member)
         # Otherwise the hand moved or went: `hand_removed` (and `hand_added`) follow.
-
-
-class ChatModel(QAbstractListModel):
-    """The chat, one row per line, oldest first, the last `CHAT_LINES` lines.
-
-    The display role is "Name: text" as plain text: a `QListView` draws it verbatim; a label
-    showing it must use `Qt.TextFormat.PlainText`, never rich text (viewers write it).
-    """
-
-    IdentityRole = IDENTITY_ROLE
-    NameRole = NAME_ROLE
-    OwnRole = OWN_ROLE
-    TimestampRole = TIMESTAMP_ROLE
-
-    def __init__(
-        self, mirror: ShowMirror, parent: QObject | None = None, *, limit: int = CHAT_LINES
-    ) -> None:
-        super().__init__(parent)
-        self.mirror = mirror
-        self.limit = limit
-        self._lines: list[ChatLine] = []
-        mirror.chat_added.connect(self._on_added)
-        if mirror.chat:
-            self.reset()
-
-    def detach(self) -> None:
-        self.mirror.chat_added.disconnect(self._on_added)
-
-    def reset(self) -> None:
-        """Reloads the last lines from the mirror: only for attaching to a mirror in use."""
-        self.beginResetModel()
-        self._lines = self.mirror.chat[-self.limit :]
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._lines)
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        return _role_names(
-            super().roleNames(),
-            {
-                IDENTITY_ROLE: b"senderId",
-                NAME_ROLE: b"senderName",
-                OWN_ROLE: b"own",
-                TIMESTAMP_ROLE: b"timestamp",
-            },
-        )
-
-    def line_at(self, row: int) -> ChatLine | None:
-        return self._lines[row] if 0 <= row < len(self._lines) else None
-
-    def data(self, index: Index, role: int = DISPLAY) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._lines):
-            return None
-        line = self._lines[index.row()]
-        if role == DISPLAY:
-            return f"{line.sender_name}: {line.text}"
-        if role == IDENTITY_ROLE:
-            return line.sender_id
-        if role == NAME_ROLE:
-            return line.sender_name
-        if role == OWN_ROLE:
-            return line.own
-        if role == TIMESTAMP_ROLE:
-            return line.timestamp
-        return None
-
-    def _on_added(self, line: ChatLine) -> None:
-        if len(self._lines) >= self.limit:
-            self.beginRemoveRows(QModelIndex(), 0, len(self._lines) - self.limit)
-            del self._lines[: len(self._lines) - self.limit + 1]
-            self.endRemoveRows()
-        row = len(self._lines)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._lines.append(line)
-        self.endInsertRows()
 
 
 class AudienceFilter(QSortFilterProxyModel):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -27,56 +29,118 @@ def _list(model: QAbstractItemModel) -> QListView:
     return view
 
 
+class GuestTile(QGroupBox):
+    """One place on stage: a guest's video, and what the host can do to that guest."""
+
+    mute_clicked = Signal(str)
+    demote_clicked = Signal(str)
+    remove_clicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Guest", parent)
+        self.identity = ""
+        self.view = VideoView("Nobody on stage — invite a raised hand")
+        self.mute_button = QPushButton("Mute guest")
+        self.demote_button = QPushButton("Back to audience")
+        self.remove_button = QPushButton("Remove guest")
+        self.demote_button.setToolTip("Ctrl+Shift+D sends the first guest back")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button, signal in (
+            (self.mute_button, self.mute_clicked),
+            (self.demote_button, self.demote_clicked),
+            (self.remove_button, self.remove_clicked),
+        ):
+            buttons.addWidget(button)
+            button.clicked.connect(lambda _checked=False, signal=signal: self._emit(signal))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.set_identity("")
+
+    def _emit(self, signal: SignalInstance) -> None:
+        if self.identity:
+            signal.emit(self.identity)
+
+    def set_identity(self, identity: str) -> None:
+        """Whose place this is ("" while empty); the buttons act on them."""
+        self.identity = identity
+        for button in (self.mute_button, self.demote_button, self.remove_button):
+            button.setEnabled(bool(identity))
+
+
 class StagePanel(QWidget):
-    """The host's preview, the guest's tile and the stage controls."""
+    """The host's preview, one tile per guest (one, empty, when nobody is on stage) and the
+    host's own microphone and camera switches."""
 
     mic_toggled = Signal(bool)
     camera_toggled = Signal(bool)
-    demote_clicked = Signal()
-    remove_guest_clicked = Signal()
-    mute_guest_clicked = Signal()
+    demote_clicked = Signal(str)
+    remove_guest_clicked = Signal(str)
+    mute_guest_clicked = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.host_view = VideoView("Your camera appears here when you go live")
-        self.guest_view = VideoView("Nobody on stage — invite a raised hand")
+        self.guest_tiles: list[GuestTile] = []
         self.mic_button = QPushButton("Microphone on")
         self.camera_button = QPushButton("Camera on")
         for button in (self.mic_button, self.camera_button):
             button.setCheckable(True)
             button.setChecked(True)
-        self.mute_guest_button = QPushButton("Mute guest")
-        self.demote_button = QPushButton("Back to audience")
-        self.remove_guest_button = QPushButton("Remove guest")
 
-        tiles = QHBoxLayout()
-        tiles.addWidget(self._tile("You", self.host_view))
-        tiles.addWidget(self._tile("Guest", self.guest_view))
+        self._host_tile = QGroupBox("You")
+        host_layout = QVBoxLayout(self._host_tile)
+        host_layout.setContentsMargins(4, 4, 4, 4)
+        host_layout.addWidget(self.host_view)
+        self._tiles = QGridLayout()
         own = QHBoxLayout()
         own.addWidget(self.mic_button)
         own.addWidget(self.camera_button)
         own.addStretch(1)
-        own.addWidget(self.mute_guest_button)
-        own.addWidget(self.demote_button)
-        own.addWidget(self.remove_guest_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(tiles, 1)
+        layout.addLayout(self._tiles, 1)
         layout.addLayout(own)
 
         self.mic_button.toggled.connect(self._mic)
         self.camera_button.toggled.connect(self._camera)
-        self.demote_button.clicked.connect(self.demote_clicked)
-        self.remove_guest_button.clicked.connect(self.remove_guest_clicked)
-        self.mute_guest_button.clicked.connect(self.mute_guest_clicked)
-        self.set_guest_present(False)
+        self.add_guest_tile()
 
-    def _tile(self, title: str, view: VideoView) -> QGroupBox:
-        box = QGroupBox(title)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(view)
-        return box
+    @property
+    def guest_view(self) -> VideoView:
+        """The first guest's video (the only one on a stage of one)."""
+        return self.guest_tiles[0].view
+
+    def add_guest_tile(self) -> GuestTile:
+        tile = GuestTile(self)
+        tile.mute_clicked.connect(self.mute_guest_clicked)
+        tile.demote_clicked.connect(self.demote_clicked)
+        tile.remove_clicked.connect(self.remove_guest_clicked)
+        self.guest_tiles.append(tile)
+        self._arrange()
+        return tile
+
+    def drop_empty_tiles(self) -> None:
+        """Removes the tiles nobody holds, keeping one: the stage never shows a row of blanks."""
+        kept = [tile for tile in self.guest_tiles if tile.identity] or self.guest_tiles[:1]
+        for tile in self.guest_tiles:
+            if tile not in kept:
+                self._tiles.removeWidget(tile)
+                tile.deleteLater()
+        if len(kept) != len(self.guest_tiles):
+            self.guest_tiles = kept
+            self._arrange()
+
+    def _arrange(self) -> None:
+        # Two columns hold the host and up to three guests; a larger stage gets three.
+        tiles: list[QWidget] = [self._host_tile, *self.guest_tiles]
+        columns = 2 if len(tiles) <= 4 else 3
+        for tile in tiles:
+            self._tiles.removeWidget(tile)
+        for index, tile in enumerate(tiles):
+            self._tiles.addWidget(tile, index // columns, index % columns)
 
     def _mic(self, on: bool) -> None:
         self.mic_button.setText("Microphone on" if on else "Microphone off")
@@ -85,10 +149,6 @@ class StagePanel(QWidget):
     def _camera(self, on: bool) -> None:
         self.camera_button.setText("Camera on" if on else "Camera off")
         self.camera_toggled.emit(on)
-
-    def set_guest_present(self, present: bool) -> None:
-        for button in (self.mute_guest_button, self.demote_button, self.remove_guest_button):
-            button.setEnabled(present)
 
 
 class HandsPanel(QGroupBox):
@@ -202,4 +262,32 @@ class Banner(QLabel):
         colours = {"warning": "#7a5a00", "error": "#8b1e1e", "info": "#1e4f8b"}
         self.setStyleSheet(f"background: {colours.get(kind, '#333')}; color: white;")
         self.setText(text)
+        self.show()
+
+
+class WaitingBar(QFrame):
+    """What the window waits for before it can go live, and the Cancel that stops waiting."""
+
+    cancel_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("waiting")
+        self.setStyleSheet(
+            "QFrame#waiting { background: #7a5a00; border-radius: 3px; }"
+            " QFrame#waiting > QLabel { color: white; }"
+        )
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.cancel_button = QPushButton("Cancel")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 6, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.cancel_button)
+        self.cancel_button.clicked.connect(self.cancel_clicked)
+        self.hide()
+
+    def show_waiting(self, text: str) -> None:
+        self.label.setText(text)
         self.show()

@@ -31,7 +31,7 @@ from hostdesk.ui.dialogs import (
     SettingsDialog,
     confirm,
 )
-from hostdesk.ui.media import Device
+from hostdesk.ui.media.devices import Device
 from hostdesk.ui.settings import TEST_PATTERN, TONE, DesktopPrefs, PrefsStore, apply_prefs
 
 SECRET = "s3cr3t-Zq8-do-not-show"

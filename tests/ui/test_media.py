@@ -13,18 +13,23 @@ from PySide6.QtMultimedia import QMediaDevices, QVideoFrame, QVideoSink
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-# The module, not its names: pytest would try to collect a class called TestPattern.
-from hostdesk.ui import media
+# The modules, not their names: pytest would try to collect a class called TestPattern.
+from hostdesk.ui.media import audio as sound
+from hostdesk.ui.media import camera as cameras
+from hostdesk.ui.media import devices as device_list
+from hostdesk.ui.media import frames as rgba
+from hostdesk.ui.media import pacing
+from hostdesk.ui.media import pattern as patterns
 
 WIDTH, HEIGHT = 1280, 720
 SHOW_TIME = datetime(2024, 5, 17, 20, 15, 42, 300_000)
 
 
 def pixels(image: QImage) -> np.ndarray:
-    return np.frombuffer(media.rgba_bytes(image), np.uint8).reshape(image.height(), -1, 4)
+    return np.frombuffer(rgba.rgba_bytes(image), np.uint8).reshape(image.height(), -1, 4)
 
 
-def tone_samples(tone: media.ToneSource, chunks: int) -> np.ndarray:
+def tone_samples(tone: sound.ToneSource, chunks: int) -> np.ndarray:
     return np.frombuffer(b"".join(tone.chunk() for _ in range(chunks)), "<i2").astype(float)
 
 
@@ -37,15 +42,15 @@ class Errors(list[str]):
 
 
 def test_pattern_frame_is_720p_rgba(qapp: QApplication) -> None:
-    frame = media.TestPattern(lambda w, h, b: None).render(SHOW_TIME)
+    frame = patterns.TestPattern(lambda w, h, b: None).render(SHOW_TIME)
 
     assert (frame.width(), frame.height()) == (WIDTH, HEIGHT)
     assert frame.format() == QImage.Format.Format_RGBA8888
-    assert len(media.rgba_bytes(frame)) == WIDTH * HEIGHT * 4
+    assert len(rgba.rgba_bytes(frame)) == WIDTH * HEIGHT * 4
 
 
 def test_pattern_moves_and_its_clock_changes_within_a_second(qapp: QApplication) -> None:
-    pattern = media.TestPattern(lambda w, h, b: None)
+    pattern = patterns.TestPattern(lambda w, h, b: None)
 
     first = pixels(pattern.render(SHOW_TIME))
     later = pixels(pattern.render(SHOW_TIME + timedelta(seconds=1)))
@@ -56,17 +61,17 @@ def test_pattern_moves_and_its_clock_changes_within_a_second(qapp: QApplication)
 
 
 def test_a_frame_the_caller_keeps_is_not_repainted_by_the_next(qapp: QApplication) -> None:
-    pattern = media.TestPattern(lambda w, h, b: None)
+    pattern = patterns.TestPattern(lambda w, h, b: None)
     kept = pattern.render(SHOW_TIME)
-    before = media.rgba_bytes(kept)
+    before = rgba.rgba_bytes(kept)
 
     pattern.render(SHOW_TIME + timedelta(seconds=1))
 
-    assert media.rgba_bytes(kept) == before
+    assert rgba.rgba_bytes(kept) == before
 
 
 def test_pattern_is_opaque_and_colourful(qapp: QApplication) -> None:
-    frame = pixels(media.TestPattern(lambda w, h, b: None).render(SHOW_TIME))
+    frame = pixels(patterns.TestPattern(lambda w, h, b: None).render(SHOW_TIME))
 
     assert (frame[..., 3] == 255).all()
     assert len(np.unique(frame[..., :3].reshape(-1, 3), axis=0)) >= 8
@@ -74,7 +79,7 @@ def test_pattern_is_opaque_and_colourful(qapp: QApplication) -> None:
 
 def test_pattern_delivers_about_30_frames_a_second(qtbot: QtBot) -> None:
     frames: list[tuple[int, int, int]] = []
-    pattern = media.TestPattern(lambda w, h, data: frames.append((w, h, len(data))))
+    pattern = patterns.TestPattern(lambda w, h, data: frames.append((w, h, len(data))))
 
     pattern.start()
     qtbot.wait(1000)
@@ -90,7 +95,7 @@ def test_pattern_delivers_about_30_frames_a_second(qtbot: QtBot) -> None:
 def test_camera_frames_reach_the_sink_as_rgba(qapp: QApplication) -> None:
     frames: list[tuple[int, int, bytes]] = []
     video = QVideoSink()
-    forwarder = media.FrameForwarder(lambda w, h, data: frames.append((w, h, data)))
+    forwarder = cameras.FrameForwarder(lambda w, h, data: frames.append((w, h, data)))
     video.videoFrameChanged.connect(forwarder.forward)
     image = QImage(64, 48, QImage.Format.Format_RGB32)
     image.fill(0xFF102030)
@@ -103,35 +108,35 @@ def test_camera_frames_reach_the_sink_as_rgba(qapp: QApplication) -> None:
 def test_rgba_bytes_packs_padded_rows_and_converts_other_formats(qapp: QApplication) -> None:
     buffer = (bytes(range(12)) + b"PAD!") * 2  # QImage reads it in place: keep it alive
     padded = QImage(buffer, 3, 2, 16, QImage.Format.Format_RGBA8888)
-    assert media.rgba_bytes(padded) == bytes(range(12)) * 2
+    assert rgba.rgba_bytes(padded) == bytes(range(12)) * 2
 
     red = QImage(2, 2, QImage.Format.Format_RGB32)
     red.fill(0xFFFF0000)
-    assert media.rgba_bytes(red) == bytes([255, 0, 0, 255]) * 4
+    assert rgba.rgba_bytes(red) == bytes([255, 0, 0, 255]) * 4
 
 
 # --- tone ----------------------------------------------------------------------------------------
 
 
 def test_tone_chunks_are_10_ms_of_48_khz_mono_int16(qapp: QApplication) -> None:
-    tone = media.ToneSource(lambda pcm: None)
+    tone = sound.ToneSource(lambda pcm: None)
 
     assert {len(tone.chunk()) for _ in range(50)} == {960}
 
 
 def test_tone_continues_the_wave_across_chunk_boundaries(qapp: QApplication) -> None:
-    samples = tone_samples(media.ToneSource(lambda pcm: None), 300)
+    samples = tone_samples(sound.ToneSource(lambda pcm: None), 300)
 
     n = np.arange(len(samples))
-    ideal = media.TONE_PEAK * np.sin(2 * np.pi * 440 * n / 48000)
+    ideal = sound.TONE_PEAK * np.sin(2 * np.pi * 440 * n / 48000)
     assert np.abs(samples - ideal).max() <= 1
-    largest_step_of_the_wave = 2 * media.TONE_PEAK * np.sin(np.pi * 440 / 48000) + 1
+    largest_step_of_the_wave = 2 * sound.TONE_PEAK * np.sin(np.pi * 440 / 48000) + 1
     boundaries = np.arange(480, len(samples), 480)
     assert np.abs(samples[boundaries] - samples[boundaries - 1]).max() <= largest_step_of_the_wave
 
 
 def test_tone_is_a_440_hz_sine_at_minus_20_dbfs(qapp: QApplication) -> None:
-    samples = tone_samples(media.ToneSource(lambda pcm: None), 100)
+    samples = tone_samples(sound.ToneSource(lambda pcm: None), 100)
 
     rms_dbfs = 20 * np.log10(np.sqrt(np.mean(samples**2)) / 32768)
     assert rms_dbfs == pytest.approx(-20, abs=3)
@@ -141,7 +146,7 @@ def test_tone_is_a_440_hz_sine_at_minus_20_dbfs(qapp: QApplication) -> None:
 
 def test_tone_keeps_pace_with_wall_time(qtbot: QtBot) -> None:
     chunks: list[bytes] = []
-    tone = media.ToneSource(chunks.append)
+    tone = sound.ToneSource(chunks.append)
 
     started = time.monotonic()
     tone.start()
@@ -154,7 +159,7 @@ def test_tone_keeps_pace_with_wall_time(qtbot: QtBot) -> None:
 
 
 def test_pacer_catches_up_a_late_timer() -> None:
-    pacer = media.Pacer(period_ns=10, max_burst=10)
+    pacer = pacing.Pacer(period_ns=10, max_burst=10)
     pacer.restart(1000)
 
     assert pacer.due(1005) == 0
@@ -164,7 +169,7 @@ def test_pacer_catches_up_a_late_timer() -> None:
 
 
 def test_pacer_skips_what_is_older_than_a_burst_after_a_stall() -> None:
-    pacer = media.Pacer(period_ns=10, max_burst=10)
+    pacer = pacing.Pacer(period_ns=10, max_burst=10)
     pacer.restart(0)
 
     assert pacer.due(500) == 10
@@ -176,7 +181,7 @@ def test_pacer_skips_what_is_older_than_a_burst_after_a_stall() -> None:
 
 
 def test_chunker_regroups_reads_into_960_byte_chunks() -> None:
-    chunker = media.PcmChunker(960)
+    chunker = sound.PcmChunker(960)
     audio = bytes(range(256)) * 10
 
     out = chunker.feed(audio[:500]) + chunker.feed(audio[500:1000]) + chunker.feed(audio[1000:])
@@ -187,7 +192,7 @@ def test_chunker_regroups_reads_into_960_byte_chunks() -> None:
 
 
 def test_backlog_drops_the_oldest_audio_beyond_its_cap() -> None:
-    backlog = media.PcmBacklog(max_bytes=8, frame_bytes=2)
+    backlog = sound.PcmBacklog(max_bytes=8, frame_bytes=2)
 
     backlog.add(b"aabbccdd")
     backlog.add(b"eeff")
@@ -197,7 +202,7 @@ def test_backlog_drops_the_oldest_audio_beyond_its_cap() -> None:
 
 
 def test_backlog_hands_out_whole_frames_within_the_limit() -> None:
-    backlog = media.PcmBacklog(max_bytes=100, frame_bytes=4)
+    backlog = sound.PcmBacklog(max_bytes=100, frame_bytes=4)
     backlog.add(b"0123456789ab")
 
     assert backlog.peek(7) == b"0123"
@@ -209,14 +214,14 @@ def test_backlog_hands_out_whole_frames_within_the_limit() -> None:
 
 
 def test_device_lists_are_lists_of_devices(qapp: QApplication) -> None:
-    for devices in (media.video_inputs(), media.audio_inputs()):
+    for devices in (device_list.video_inputs(), device_list.audio_inputs()):
         assert isinstance(devices, list)
-        assert all(isinstance(d, media.Device) for d in devices)
+        assert all(isinstance(d, device_list.Device) for d in devices)
 
 
 def test_player_without_an_audio_output_reports_it_and_ignores_audio(qapp: QApplication) -> None:
     errors = Errors()
-    player = media.AudioPlayer(errors)
+    player = sound.AudioPlayer(errors)
 
     started = player.start()
     player.write(b"\0" * 960)
@@ -227,11 +232,11 @@ def test_player_without_an_audio_output_reports_it_and_ignores_audio(qapp: QAppl
     else:  # CI and headless machines: a notice, not a crash
         assert started is False
         assert not player.available
-        assert errors == [media.NO_AUDIO_OUTPUT]
+        assert errors == [sound.NO_AUDIO_OUTPUT]
 
 
 def test_player_ignores_audio_before_start(qapp: QApplication) -> None:
-    player = media.AudioPlayer(Errors())
+    player = sound.AudioPlayer(Errors())
 
     player.write(b"\0" * 960)
 
@@ -240,7 +245,7 @@ def test_player_ignores_audio_before_start(qapp: QApplication) -> None:
 
 def test_camera_that_is_not_connected_is_reported(qapp: QApplication) -> None:
     errors = Errors()
-    camera = media.CameraCapture("no-such-camera", lambda w, h, b: None, errors)
+    camera = cameras.CameraCapture("no-such-camera", lambda w, h, b: None, errors)
 
     assert camera.start() is False
     camera.stop()
@@ -250,7 +255,7 @@ def test_camera_that_is_not_connected_is_reported(qapp: QApplication) -> None:
 
 def test_microphone_that_is_not_connected_is_reported(qapp: QApplication) -> None:
     errors = Errors()
-    microphone = media.MicrophoneCapture("no-such-mic", lambda pcm: None, errors)
+    microphone = sound.MicrophoneCapture("no-such-mic", lambda pcm: None, errors)
 
     assert microphone.start() is False
     microphone.stop()

@@ -25,11 +25,10 @@ from pytestqt.qtbot import QtBot
 
 from hostdesk.show.mirror import ChatLine, ShowMirror
 from hostdesk.show.roles import Role
+from hostdesk.ui.chat_model import CHAT_LINES, ChatModel
 from hostdesk.ui.models import (
-    CHAT_LINES,
     AudienceFilter,
     AudienceModel,
-    ChatModel,
     HandQueueModel,
 )
 from tests.support.people import guest, person, viewer
