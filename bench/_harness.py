@@ -470,7 +470,7 @@ def open_desk(backend: Any) -> Desk:
     mirror = ShowMirror()
     session = HostSession(mirror)
     control = HostControl(backend.service, session, mirror)
-    window = MainWindow(control, session, backend.api_url, temp_prefs())
+    window = MainWindow(control, session, backend, temp_prefs())
     window.show()
     return Desk(backend, mirror, session, control, window)
 
