@@ -28,13 +28,16 @@ run: setup
 serve: setup
 	$(BIN)/hostdesk serve --dev
 
-lint: $(STAMP)
+lint: $(STAMP) node_modules/.package-lock.json
 	$(BIN)/ruff check hostdesk tests bench
 	$(BIN)/ruff format --check hostdesk tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	node_modules/.bin/tsc --noEmit -p tsconfig.json
 
 test: setup lint package
+	@command -v node >/dev/null || { echo "node is missing: the viewer page's unit tests run on Node 20+ (apt-get install nodejs)" >&2; exit 1; }
+	node --test tests/viewer/js/
 	$(BIN)/python -m pytest
 
 # The one-folder app: dist/HostDesk/hostdesk (PyInstaller, build.spec).

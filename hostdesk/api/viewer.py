@@ -1,21 +1,33 @@
-"""The viewer web page: `/` and `/watch/<room>`, its script and style, and livekit-client.
+"""The viewer web page: `/` and `/watch/<room>`, its modules and style, and livekit-client.
 
 Everything comes from this server (no CDN): the page from resources/viewer, livekit-client from
 npm's node_modules (or the frozen app's bundle), all made once by `hostdesk.api.assets`. The page
 is revalidated on every visit (`no-cache`, ETag, 304); the files it names carry their content
 hash and are cached for good. Each answer is the best coding the browser takes (brotli, gzip,
 else as is). A strict Content-Security-Policy keeps the page from loading or running anything
-else.
+else. The page carries the show's limits for this app's stage size (`rules.for_clients`), so it
+checks names and chat as the server will, without a request of its own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
 from aiohttp import web
 
-from hostdesk.api.assets import CODINGS, IDENTITY, Asset, StaticBuild, StaticSet, viewer_build
+from hostdesk.api.assets import (
+    CODINGS,
+    IDENTITY,
+    Asset,
+    StaticBuild,
+    StaticSet,
+    page_with_rules,
+    viewer_build,
+)
+from hostdesk.api.routes import SERVICE
+from hostdesk.show import rules
 from hostdesk.show.errors import NotFound, Unavailable
 
 log = logging.getLogger("hostdesk.api")
@@ -41,6 +53,8 @@ LIVEKIT_CLIENT = "livekit-client.js"
 STATIC = web.AppKey("viewer_static", StaticBuild)
 _VIEWER = viewer_build()
 _ENTITY_TAG = re.compile(r'(?:W/)?("[^"]*")|(\*)')
+#: Pages for stage sizes other than the default, by (template digest, stage size): made once.
+_PAGES: dict[tuple[str, int], Asset] = {}
 
 routes = web.RouteTableDef()
 
@@ -56,6 +70,25 @@ async def _static(request: web.Request) -> StaticSet:
     except FileNotFoundError as exc:
         log.warning("a viewer page file is missing: %s", exc.filename)
         raise NotFound("Not found") from None
+
+
+def _stage_size(app: web.Application) -> int:
+    """The stage size of the show this app serves (its ShowService), else the default."""
+    service = app.get(SERVICE)
+    return service.stage_size if service is not None else rules.DEFAULT_STAGE_SIZE
+
+
+async def _page(request: web.Request) -> Asset:
+    """The page with the limits of this app's show."""
+    static = await _static(request)
+    stage_size = _stage_size(request.app)
+    if stage_size == rules.DEFAULT_STAGE_SIZE:
+        return static.page
+    key = (static.page.digest, stage_size)
+    if key not in _PAGES:
+        limits = rules.for_clients(stage_size)
+        _PAGES[key] = await asyncio.to_thread(page_with_rules, static, limits)
+    return _PAGES[key]
 
 
 def _coding(accept_encoding: str) -> str:
@@ -102,12 +135,12 @@ def _respond(request: web.Request, asset: Asset, cache: str) -> web.Response:
 
 @routes.get("/", name="viewer_page")
 async def page(request: web.Request) -> web.Response:
-    return _respond(request, (await _static(request)).page, PAGE_CACHE)
+    return _respond(request, await _page(request), PAGE_CACHE)
 
 
 @routes.get("/watch/{roomName}", name="viewer_watch")
 async def watch(request: web.Request) -> web.Response:
-    return _respond(request, (await _static(request)).page, PAGE_CACHE)
+    return _respond(request, await _page(request), PAGE_CACHE)
 
 
 @routes.get("/static/{name}", name="viewer_asset")

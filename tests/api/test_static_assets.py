@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
+import json
 import logging
 import re
 import threading
@@ -26,8 +27,8 @@ from hostdesk.api.assets import Source, StaticBuild, StaticSet, build_static_set
 from hostdesk.api.auth import Auth
 from hostdesk.api.viewer import CSP, STATIC
 from hostdesk.livekit.tokens import Tokens
-from hostdesk.resources import resource_path
 from hostdesk.service import RoomGateway, ShowService
+from hostdesk.show import rules
 
 SECURITY = {
     "Content-Security-Policy": CSP,
@@ -37,6 +38,8 @@ SECURITY = {
 IMMUTABLE = "public, max-age=31536000, immutable"
 NOT_FOUND = {"error": "Not found"}
 HASHED = re.compile(r'(?:href|src)="(/(?:static|vendor)/[^"]+)"')
+RULES_BLOCK = re.compile(r'<script type="application/json" id="show-rules">([^<]*)</script>')
+IMPORTED = re.compile(r'^(?:import|export)\b[^\'";]*?\bfrom\s*"([^"]+)"|^import\("([^"]+)"\)', re.M)
 
 Client = TestClient[web.Request, web.Application]
 Serve = Callable[..., Awaitable[Client]]
@@ -88,9 +91,11 @@ async def serve() -> AsyncIterator[Serve]:
     viewer page and livekit-client) and decompressing nothing, so codings can be checked."""
     clients: list[Client] = []
 
-    async def start(build: StaticBuild | None = None) -> Client:
+    async def start(
+        build: StaticBuild | None = None, stage_size: int = rules.DEFAULT_STAGE_SIZE
+    ) -> Client:
         tokens = Tokens("key", "secret-of-at-least-32-characters-long", "ws://127.0.0.1:1")
-        service = ShowService(cast(RoomGateway, object()), tokens)
+        service = ShowService(cast(RoomGateway, object()), tokens, stage_size=stage_size)
         app = create_app(service, Auth(enabled=True, api_key="k", verifier=tokens))
         if build is not None:
             app[STATIC] = build
@@ -109,19 +114,56 @@ async def _urls(client: Client) -> list[str]:
     return HASHED.findall(await response.text())
 
 
-async def test_the_page_names_each_file_by_the_hash_of_its_content(serve: Serve) -> None:
+async def test_the_page_names_each_file_by_the_hash_of_what_is_served(serve: Serve) -> None:
     client = await serve()
     response = await client.get("/", headers={"Accept-Encoding": "identity"})
     html = await response.text()
     assert response.status == 200 and "{{" not in html
-    rendered = resource_path("viewer/index.html").read_text()
-    for source in viewer_sources():
-        digest = hashlib.sha256(source.path.read_bytes()).hexdigest()
-        stem, suffix = source.name.rsplit(".", 1)
-        url = f"{source.directory}/{stem}.{digest[:10]}.{suffix}"
-        rendered = rendered.replace(f"{{{{{source.name}}}}}", url)
-    assert html == rendered
-    assert len(HASHED.findall(html)) == 3
+    urls = HASHED.findall(html)
+    assert sorted(_name_of(u) for u in urls) == sorted(s.name for s in viewer_sources())
+    for url in urls:
+        body = await (await client.get(url, headers={"Accept-Encoding": "identity"})).read()
+        assert url.rsplit(".", 2)[1] == hashlib.sha256(body).hexdigest()[:10], url
+    assert re.search(r'<script type="module" src="/static/main\.[0-9a-f]{10}\.js">', html)
+
+
+async def test_the_modules_import_each_other_by_their_hashed_names(serve: Serve) -> None:
+    client = await serve()
+    urls = await _urls(client)
+    served = set(urls)
+    imports: dict[str, list[str]] = {}
+    for url in (u for u in urls if u.startswith("/static/") and u.endswith(".js")):
+        text = await (await client.get(url, headers={"Accept-Encoding": "identity"})).text()
+        imports[_name_of(url)] = [a or b for a, b in IMPORTED.findall(text)]
+    assert imports["main.js"] == [next(u for u in urls if "/app." in u)]  # the dynamic import
+    assert any(u.startswith("/vendor/livekit-client.") for u in imports["connection.js"])
+    for name, targets in imports.items():
+        assert set(targets) <= served, (name, targets)  # every import is a file of the page
+    assert imports["stage.js"] == [] and imports["rules.js"] == []  # the pure ones
+
+
+@pytest.mark.parametrize("stage_size", [rules.DEFAULT_STAGE_SIZE, 3])
+async def test_the_page_carries_the_rules_of_its_shows_stage_size(
+    serve: Serve, stage_size: int
+) -> None:
+    client = await serve(stage_size=stage_size)
+    for coding in ("br", "identity"):
+        response = await client.get("/watch/show-1", headers={"Accept-Encoding": coding})
+        html = _decoded(await response.read(), response.headers.get("Content-Encoding")).decode()
+        block = RULES_BLOCK.search(html)
+        assert block is not None
+        assert json.loads(block.group(1)) == rules.for_clients(stage_size)
+        lengths = re.findall(r'id="(\w+)-input"[^>]*maxlength="(\d+)"', html)
+        assert dict(lengths) == {
+            "room": str(rules.NAME_MAX_LENGTH),
+            "name": str(rules.NAME_MAX_LENGTH),
+            "chat": str(rules.CHAT_MAX_LENGTH),
+        }
+    default = await serve()
+    other = await (await client.get("/")).read()
+    assert (other == await (await default.get("/")).read()) is (
+        stage_size == rules.DEFAULT_STAGE_SIZE
+    )
 
 
 @pytest.mark.parametrize(
@@ -146,17 +188,16 @@ async def test_every_file_comes_in_the_best_coding_the_browser_accepts(
     serve: Serve, accept: str, coding: str | None
 ) -> None:
     client = await serve()
-    real = {s.name: s.path.read_bytes() for s in viewer_sources()}
-    real["index"] = await (await client.get("/", headers={"Accept-Encoding": ""})).read()
-    for path in ["/", "/watch/show-1", *await _urls(client)]:
+    paths = ["/", "/watch/show-1", *await _urls(client)]
+    real = {p: await (await client.get(p, headers={"Accept-Encoding": ""})).read() for p in paths}
+    for path in paths:
         response = await client.get(path, headers={"Accept-Encoding": accept})
         body = await response.read()
         assert response.status == 200, path
         assert response.headers.get("Content-Encoding") == coding, path
         assert response.headers["Vary"] == "Accept-Encoding"
         assert int(response.headers["Content-Length"]) == len(body)
-        name = "index" if not path.startswith(("/static/", "/vendor/")) else _name_of(path)
-        assert _decoded(body, coding) == real[name], path
+        assert _decoded(body, coding) == real[path], path
 
 
 def _name_of(url: str) -> str:
@@ -187,7 +228,7 @@ async def test_hashed_files_are_cached_for_good_with_an_etag_and_the_security_he
 ) -> None:
     client = await serve()
     urls = await _urls(client)
-    assert len(urls) == 3
+    assert len(urls) == len(viewer_sources())
     for url in urls:
         tags = set()
         for coding in ("br", "gzip", "identity"):
@@ -258,7 +299,7 @@ async def test_head_answers_the_headers_of_get_without_a_body(serve: Serve) -> N
 @pytest.mark.parametrize(
     "path",
     [
-        "/static/viewer.js",
+        "/static/stage.js",
         "/static/viewer.css",
         "/vendor/livekit-client.js",
         "/static/viewer.0123456789.js",
@@ -421,3 +462,20 @@ def test_a_page_and_its_files_must_name_each_other(tmp_path: Path) -> None:
     page.write_text(text + '<img src="{{logo.png}}">')
     with pytest.raises(ValueError, match="placeholder that names no file"):
         build_static_set(page, sources, None)
+
+
+def test_a_module_importing_what_the_page_does_not_have_is_refused(tmp_path: Path) -> None:
+    page, sources = _page_files(tmp_path)
+    folder = tmp_path / "viewer"
+    page.write_text(page.read_text() + '<script type="module" src="{{a.js}}"></script>')
+    module = [Source(n, folder / n, "/static", "text/javascript", module=True) for n in ("a.js",)]
+    (folder / "a.js").write_text('import { b } from "./b.js";\n')
+    with pytest.raises(ValueError, match=r"a.js imports './b.js', which is no file of the page"):
+        build_static_set(page, [*sources, *module], None)
+    page.write_text(page.read_text() + '<link rel="modulepreload" href="{{b.js}}">')
+    (folder / "b.js").write_text('import { a } from "./a.js";\n')
+    both = [
+        Source(n, folder / n, "/static", "text/javascript", module=True) for n in ("a.js", "b.js")
+    ]
+    with pytest.raises(ValueError, match="cycle"):
+        build_static_set(page, [*sources, *both], None)

@@ -1,0 +1,261 @@
+// @ts-check
+// The viewer page put together: the state, the connection, the stage machine and its effects,
+// the hand, the chat, and the page's controls. Join a show through the host's HostDesk, watch,
+// raise a hand, chat, and come on stage when the host invites.
+//
+// Trust: every decision about who sent a data message uses the participant LiveKit stamps on
+// the packet and that participant's metadata (written by the server), never the JSON's
+// senderId/senderName.
+
+import { receiveChat, sendChat } from "./chat.js";
+import { Connection } from "./connection.js";
+import { Hand } from "./hand.js";
+import { Media } from "./media.js";
+import { decodeMessage } from "./messages.js";
+import { nameOf, roleOf } from "./participants.js";
+import { Renderer, findElements } from "./render.js";
+import { messageOf, warn } from "./report.js";
+import { nameProblem, readRules } from "./rules.js";
+import { isOnStage, permissionsEvent, transition } from "./stage.js";
+import { Store, initialState } from "./store.js";
+import { exposeView } from "./view.js";
+
+/** @typedef {import("./stage.js").StageEvent} StageEvent */
+/** @typedef {import("./stage.js").Effect} Effect */
+/** @typedef {import("livekit-client").RemoteParticipant} RemoteParticipant */
+
+const NAME_KEY = "hostdesk.viewerName";
+
+const rules = readRules(document);
+const ui = findElements();
+const renderer = new Renderer(ui);
+const store = new Store(initialState(), (state) => renderer.draw(state, connection.room));
+const media = new Media(() => dispatch({ type: "joinLapsed" }));
+const connection = new Connection(store, {
+  changed: () => {
+    hand.settle();
+    store.redraw();
+  },
+  permissions: () => {
+    const lk = connection.room;
+    if (lk) dispatch(permissionsEvent(Boolean(lk.localParticipant.permissions?.canPublish)));
+  },
+  lost: () => dispatch({ type: "sessionLost" }),
+  data: onData,
+});
+const hand = new Hand(store, connection);
+let inviteTimer = 0;
+
+// -- the stage ---------------------------------------------------------------------------------
+
+/** @param {StageEvent} event */
+function dispatch(event) {
+  const before = store.state.stage;
+  const { stage, effects } = transition(before, event);
+  if (stage !== before) store.update({ stage });
+  for (const effect of effects) carryOut(effect, before);
+}
+
+/**
+ * @param {Effect} effect
+ * @param {import("./stage.js").Stage} before the stage the transition left
+ */
+function carryOut(effect, before) {
+  const lk = connection.room;
+  switch (effect) {
+    case "startInviteTimer": {
+      clearTimeout(inviteTimer);
+      const expire = () => dispatch({ type: "inviteExpired" });
+      inviteTimer = window.setTimeout(expire, rules.inviteTimeoutMs);
+      store.setErrors({ action: "" });
+      break;
+    }
+    case "stopInviteTimer":
+      clearTimeout(inviteTimer);
+      break;
+    case "expiredNotice":
+      store.setErrors({ action: "The invitation expired" });
+      break;
+    case "answerYes":
+    case "answerNo":
+      if (before.place === "invited") answer(before.host, effect === "answerYes");
+      break;
+    case "prepareMedia":
+      media.prepare();
+      break;
+    case "dropMedia":
+      media.drop();
+      break;
+    case "publish":
+    case "unpublish":
+      if (lk) stageStep(lk, effect);
+      break;
+  }
+}
+
+/**
+ * @param {import("livekit-client").Room} lk
+ * @param {"publish" | "unpublish"} step
+ */
+function stageStep(lk, step) {
+  const wanted = () => lk === connection.room && isOnStage(store.state.stage);
+  const run = step === "publish" ? () => media.publish(lk, wanted) : () => media.unpublish(lk);
+  media.ops = media.ops
+    .then(run)
+    .then(() => store.setErrors({ action: "" }))
+    .catch((err) => store.setErrors({ action: `Camera or microphone: ${messageOf(err)}` }));
+}
+
+/** @param {string} host @param {boolean} accepted */
+async function answer(host, accepted) {
+  try {
+    await connection.send("guest_invite_response", { accepted }, [host]);
+  } catch (err) {
+    dispatch({ type: "answerFailed" });
+    store.setErrors({ action: `Could not answer the invitation: ${messageOf(err)}` });
+  }
+}
+
+// -- data messages -----------------------------------------------------------------------------
+
+/** @param {Uint8Array} payload @param {RemoteParticipant} participant */
+function onData(payload, participant) {
+  const decoded = decodeMessage(payload);
+  if ("dropped" in decoded) {
+    warn(decoded.dropped);
+    return;
+  }
+  const message = decoded.message;
+  const me = connection.room ? connection.room.localParticipant.identity : "";
+  switch (message.type) {
+    case "guest_invite":
+      if (roleOf(participant) !== "host") {
+        warn(`ignored an invitation from ${participant.identity}: not the host`);
+      } else if (message.targetParticipantId && message.targetParticipantId !== me) {
+        warn("ignored an invitation meant for someone else");
+      } else {
+        connection.knownToHost();
+        dispatch({ type: "invited", host: participant.identity, hostName: nameOf(participant) });
+      }
+      break;
+    case "chat_message": {
+      const dropped = receiveChat(store, rules, participant, message.message);
+      if (dropped) warn(dropped);
+      break;
+    }
+    default:
+      // hand_raise / hand_lower / guest_*: the queue and the stage follow LiveKit's
+      // attributes and metadata, which only the server can write.
+      break;
+  }
+}
+
+// -- joining -----------------------------------------------------------------------------------
+
+function readRoomFromPath() {
+  const prefix = "/watch/";
+  if (!location.pathname.startsWith(prefix)) return "";
+  try {
+    return decodeURIComponent(location.pathname.slice(prefix.length)).trim();
+  } catch {
+    return "";
+  }
+}
+
+/** @param {SubmitEvent} event */
+async function onJoinSubmit(event) {
+  event.preventDefault();
+  const { fixedRoom } = store.state;
+  const room = fixedRoom || ui.roomInput.value.trim();
+  const name = ui.nameInput.value.trim();
+  const problem =
+    nameProblem("The show name", room, rules) || nameProblem("Your name", name, rules);
+  store.setErrors({ join: problem });
+  if (problem) return;
+  remember(name);
+  if (!fixedRoom) {
+    // A reload (or a shared link) comes back to the same show.
+    history.replaceState(null, "", `/watch/${encodeURIComponent(room)}`);
+  }
+  store.update({ room, name, showing: true, joining: true });
+  try {
+    await connection.join();
+  } catch (err) {
+    // The server refused the join itself (a bad name): back to the form.
+    const notice = { text: "", kind: /** @type {const} */ ("info") };
+    store.update({ showing: false, joining: false, phase: "idle", notice });
+    store.setErrors({ join: messageOf(err) });
+    return;
+  }
+  store.update({ joining: false });
+}
+
+/** @param {string} name */
+function remember(name) {
+  try {
+    localStorage.setItem(NAME_KEY, name);
+  } catch (err) {
+    warn("could not remember your name", err);
+  }
+}
+
+function remembered() {
+  try {
+    return localStorage.getItem(NAME_KEY) || "";
+  } catch {
+    return "";
+  }
+}
+
+// -- controls ----------------------------------------------------------------------------------
+
+/** @param {"camera" | "microphone"} source */
+async function toggle(source) {
+  const lk = connection.room;
+  if (!lk || !isOnStage(store.state.stage)) return;
+  try {
+    await media.toggle(lk, source);
+  } catch (err) {
+    store.setErrors({ action: `Could not switch the ${source}: ${messageOf(err)}` });
+  }
+  store.redraw();
+}
+
+/** @param {SubmitEvent} event */
+async function onChatSubmit(event) {
+  event.preventDefault();
+  const text = ui.chatInput.value.trim();
+  if (!text) return;
+  const send = (/** @type {string} */ line) => connection.send("chat_message", { message: line });
+  const shown = sendChat(store, rules, text, send);
+  if (!store.state.errors.chat) ui.chatInput.value = "";
+  if (!(await shown) && !ui.chatInput.value) ui.chatInput.value = text;
+}
+
+// -- wiring ------------------------------------------------------------------------------------
+
+ui.joinForm.addEventListener("submit", onJoinSubmit);
+ui.handButton.addEventListener("click", () => hand.toggle());
+ui.micButton.addEventListener("click", () => toggle("microphone"));
+ui.cameraButton.addEventListener("click", () => toggle("camera"));
+ui.soundButton.addEventListener("click", () => {
+  const lk = connection.room;
+  if (lk) lk.startAudio().then(() => store.redraw(), (err) => warn("could not start audio", err));
+});
+ui.chatForm.addEventListener("submit", onChatSubmit);
+ui.inviteAccept.addEventListener("click", () => dispatch({ type: "accept" }));
+ui.inviteDecline.addEventListener("click", () => dispatch({ type: "decline" }));
+ui.inviteDialog.addEventListener("cancel", (event) => {
+  event.preventDefault(); // Escape declines, so the host is not left waiting
+  dispatch({ type: "decline" });
+});
+window.addEventListener("pagehide", () => connection.close());
+exposeView(store, connection);
+
+const fixedRoom = readRoomFromPath();
+ui.nameInput.value = remembered();
+store.update({ fixedRoom });
+renderer.draw(store.state, null);
+if (!fixedRoom) ui.roomInput.focus();
+else if (!ui.nameInput.value) ui.nameInput.focus();
+else ui.joinButton.focus();

@@ -1,0 +1,61 @@
+// @ts-check
+// The two API calls before LiveKit: wait until the show has a host (polling the room's info),
+// then ask for a viewer token, retrying while the server or LiveKit is unavailable. What the
+// page shows meanwhile goes through `say` (the phase and its notice).
+
+import { ApiError, api, roomPath } from "./api.js";
+import { messageOf, sleep } from "./report.js";
+import { NOT_STARTED } from "./status.js";
+
+/** @typedef {import("./store.js").Phase} Phase */
+/** @typedef {(phase: Phase, text?: string, kind?: "info" | "warning") => void} Say */
+/** @typedef {{token: string, wsUrl: string, identity: string}} Joined */
+
+const POLL_MS = 2_000;
+export const RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000];
+
+/**
+ * @param {string} room
+ * @param {Say} say
+ */
+export async function waitForHost(room, say) {
+  say("waiting");
+  for (;;) {
+    try {
+      const info = await api("GET", roomPath(room));
+      const found = /** @type {{hasHost?: unknown} | undefined} */ (info.room);
+      if (found && found.hasHost) return;
+      say("waiting", NOT_STARTED);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) say("waiting", NOT_STARTED);
+      else say("waiting", `${messageOf(err)}; trying again…`, "warning");
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+/**
+ * A viewer token. Throws the server's ApiError when it refuses the join itself (4xx but 429).
+ * @param {string} room
+ * @param {string} name
+ * @param {Say} say
+ * @returns {Promise<Joined>}
+ */
+export async function requestToken(room, name, say) {
+  for (let attempt = 0; ; attempt += 1) {
+    say("connecting");
+    try {
+      const body = { roomName: room, participantName: name, role: "viewer" };
+      const { token, wsUrl, identity } = await api("POST", "/api/rooms/join", body);
+      if (typeof token !== "string" || typeof wsUrl !== "string" || !token || !wsUrl) {
+        throw new ApiError(500, "The server sent no token");
+      }
+      return { token, wsUrl, identity: typeof identity === "string" ? identity : "" };
+    } catch (err) {
+      const status = err instanceof ApiError ? err.status : 0;
+      if (status >= 400 && status < 500 && status !== 429) throw err;
+      say("connecting", `${messageOf(err)}; trying again…`, "warning");
+      await sleep(RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]);
+    }
+  }
+}

@@ -1,0 +1,299 @@
+// @ts-check
+// Draws the page from the state and the room (LiveKit's own state of who is there and what
+// they publish). It changes neither: what it keeps is only which track each element shows.
+
+import { Track } from "livekit-client";
+import { countRole, handRaisedAt, nameOf, queuePosition, withRole } from "./participants.js";
+import { STATE_TEXT, status } from "./status.js";
+
+/** @typedef {import("livekit-client").Room} Room */
+/** @typedef {import("livekit-client").Participant} Participant */
+/** @typedef {import("livekit-client").Track} AnyTrack */
+/** @typedef {import("./store.js").PageState} PageState */
+
+/**
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {{new (): T, prototype: T}} type
+ * @returns {T}
+ */
+function byId(id, type) {
+  const node = document.getElementById(id);
+  if (!(node instanceof type)) throw new Error(`the page has no #${id}`);
+  return node;
+}
+
+const element = (/** @type {string} */ id) => byId(id, HTMLElement);
+const button = (/** @type {string} */ id) => byId(id, HTMLButtonElement);
+const input = (/** @type {string} */ id) => byId(id, HTMLInputElement);
+
+/** The page's elements, found once. */
+export function findElements() {
+  /** @param {string} role */
+  const tile = (role) => ({
+    box: element(`${role}-tile`),
+    video: byId(`${role}-video`, HTMLVideoElement),
+    name: element(`${role}-name`),
+    placeholder: element(`${role}-placeholder`),
+  });
+  return {
+    state: element("state"),
+    showTitle: element("show-title"),
+    viewerCount: element("viewer-count"),
+    join: element("join"),
+    joinForm: byId("join-form", HTMLFormElement),
+    roomFixed: element("room-fixed"),
+    roomField: element("room-field"),
+    roomInput: input("room-input"),
+    nameInput: input("name-input"),
+    joinButton: button("join-button"),
+    joinError: element("join-error"),
+    show: element("show"),
+    notice: element("notice"),
+    stage: element("stage"),
+    soundButton: button("sound-button"),
+    handBox: element("hand-box"),
+    handButton: button("hand-button"),
+    queue: element("queue"),
+    stageBox: element("stage-box"),
+    micButton: button("mic-button"),
+    cameraButton: button("camera-button"),
+    actionError: element("action-error"),
+    chatList: element("chat-list"),
+    chatForm: byId("chat-form", HTMLFormElement),
+    chatInput: input("chat-input"),
+    chatSend: button("chat-send"),
+    chatError: element("chat-error"),
+    audioSink: element("audio-sink"),
+    inviteDialog: byId("invite-dialog", HTMLDialogElement),
+    inviteText: element("invite-text"),
+    inviteAccept: button("invite-accept"),
+    inviteDecline: button("invite-decline"),
+    tiles: { host: tile("host"), guest: tile("guest") },
+  };
+}
+
+/** @typedef {ReturnType<typeof findElements>} Elements */
+/** @typedef {Elements["tiles"]["host"]} Tile */
+
+/** @param {number} n 1 -> "1st" */
+export function ordinal(n) {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return n + ({ 1: "st", 2: "nd", 3: "rd" }[n % 10] || "th");
+}
+
+/** @param {HTMLElement} node @param {string} text */
+function showText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+  node.hidden = !text;
+}
+
+/** @param {Participant | null} participant */
+function cameraTrackOf(participant) {
+  if (!participant) return null;
+  const publication =
+    participant.getTrackPublication(Track.Source.Camera) ||
+    [...participant.trackPublications.values()].find((p) => p.kind === "video");
+  if (!publication || !publication.track || publication.isMuted) return null;
+  return publication.track;
+}
+
+export class Renderer {
+  /** @param {Elements} ui */
+  constructor(ui) {
+    this.ui = ui;
+    /** Which track each tile's video element shows. @type {Map<Tile, AnyTrack | null>} */
+    this.shown = new Map();
+    /** The element of each remote audio track playing. @type {Map<AnyTrack, HTMLMediaElement>} */
+    this.sounds = new Map();
+    /** The list item of each chat line on screen, by line id. @type {Map<number, HTMLElement>} */
+    this.lines = new Map();
+  }
+
+  /** @param {Readonly<PageState>} state @param {Room | null} lk */
+  draw(state, lk) {
+    const ui = this.ui;
+    const connected = Boolean(lk) && state.phase === "joined";
+    const room = connected ? lk : null;
+    const remotes = room ? [...room.remoteParticipants.values()] : [];
+    const host = withRole(remotes, "host");
+    const onStage = state.stage.place === "onStage";
+    const me = room ? room.localParticipant : null;
+    const guest = onStage && me ? me : withRole(remotes, "guest");
+
+    ui.join.hidden = state.showing;
+    ui.show.hidden = !state.showing;
+    ui.roomField.hidden = Boolean(state.fixedRoom);
+    ui.roomFixed.hidden = !state.fixedRoom;
+    if (state.fixedRoom && ui.roomFixed.textContent !== `Show: ${state.fixedRoom}`) {
+      const strong = document.createElement("strong");
+      strong.textContent = state.fixedRoom;
+      ui.roomFixed.replaceChildren("Show: ", strong);
+    }
+    ui.showTitle.textContent = state.showing ? state.room : state.fixedRoom;
+    ui.joinButton.disabled = state.joining || state.broken;
+    showText(ui.joinError, state.errors.join);
+
+    const { shown, notice } = status(state, Boolean(host));
+    ui.state.dataset.state = shown;
+    ui.state.textContent = STATE_TEXT[shown];
+    showText(ui.notice, notice.text);
+    ui.notice.dataset.kind = notice.kind;
+
+    this.tile(ui.tiles.host, host, host ? nameOf(host) : "Host", false);
+    ui.tiles.host.placeholder.textContent = host ? "Camera off" : "Waiting for the host";
+    ui.tiles.host.box.hidden = !connected;
+    const guestName = !guest ? "" : guest === me ? `${state.name} (you)` : nameOf(guest);
+    this.tile(ui.tiles.guest, guest, guestName, Boolean(guest) && guest === me);
+    ui.stage.classList.toggle("duo", Boolean(guest));
+    ui.stage.classList.toggle("solo", !guest);
+    ui.stage.hidden = !connected;
+    this.audio(remotes);
+
+    ui.viewerCount.hidden = !connected;
+    const count = viewerCount(remotes, me, onStage);
+    ui.viewerCount.textContent = `${count} viewer${count === 1 ? "" : "s"}`;
+    ui.soundButton.hidden = !room || room.canPlaybackAudio;
+
+    const raised = me ? handRaisedAt(me) > 0 : false;
+    ui.handBox.hidden = !connected || onStage;
+    ui.handButton.disabled = state.handBusy || !host;
+    ui.handButton.textContent = raised ? "Lower hand" : "Raise hand";
+    ui.handButton.setAttribute("aria-pressed", String(raised));
+    const position = me && raised ? queuePosition([me, ...remotes], me.identity) : null;
+    if (state.stage.place === "joining") ui.queue.textContent = "Joining the stage…";
+    else if (!raised) ui.queue.textContent = "";
+    else if (position) ui.queue.textContent = `You are ${ordinal(position)} in line`;
+    else ui.queue.textContent = "Your hand is up";
+
+    ui.stageBox.hidden = !(connected && onStage);
+    if (me && onStage) {
+      ui.micButton.textContent = me.isMicrophoneEnabled ? "Mute mic" : "Unmute mic";
+      ui.micButton.setAttribute("aria-pressed", String(me.isMicrophoneEnabled));
+      ui.cameraButton.textContent = me.isCameraEnabled ? "Turn camera off" : "Turn camera on";
+      ui.cameraButton.setAttribute("aria-pressed", String(me.isCameraEnabled));
+    }
+    showText(ui.actionError, state.errors.action);
+
+    this.chat(state);
+    ui.chatInput.disabled = !connected;
+    ui.chatSend.disabled = !connected;
+    showText(ui.chatError, state.errors.chat);
+
+    this.invitation(state);
+  }
+
+  /**
+   * @param {Tile} tile
+   * @param {Participant | null} participant
+   * @param {string} name
+   * @param {boolean} local the page's own camera (shown mirrored)
+   */
+  tile(tile, participant, name, local) {
+    tile.box.hidden = !participant;
+    const track = cameraTrackOf(participant);
+    const before = this.shown.get(tile) || null;
+    if (before !== track) {
+      if (before) before.detach(tile.video);
+      if (track) track.attach(tile.video);
+      else tile.video.srcObject = null;
+      this.shown.set(tile, track || null);
+    }
+    tile.box.dataset.identity = participant ? participant.identity : "";
+    tile.video.classList.toggle("mirror", local);
+    tile.placeholder.hidden = Boolean(track);
+    tile.name.textContent = name;
+  }
+
+  /** Plays every remote audio track, and only those. @param {Participant[]} remotes */
+  audio(remotes) {
+    const playing = new Set();
+    for (const participant of remotes) {
+      for (const publication of participant.audioTrackPublications.values()) {
+        if (publication.track) playing.add(publication.track);
+      }
+    }
+    for (const [track, node] of this.sounds) {
+      if (playing.has(track)) continue;
+      track.detach(node);
+      node.remove();
+      this.sounds.delete(track);
+    }
+    for (const track of playing) {
+      if (this.sounds.has(track)) continue;
+      const node = track.attach();
+      this.ui.audioSink.append(node);
+      this.sounds.set(track, node);
+    }
+  }
+
+  /** @param {Readonly<PageState>} state */
+  chat(state) {
+    const list = this.ui.chatList;
+    const ids = new Set(state.chat.map((line) => line.id));
+    for (const [id, node] of this.lines) {
+      if (ids.has(id)) continue;
+      node.remove();
+      this.lines.delete(id);
+    }
+    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    let ownAdded = false;
+    for (const line of state.chat) {
+      if (this.lines.has(line.id)) continue;
+      list.append(this.chatLine(line));
+      ownAdded ||= line.own;
+    }
+    if (atBottom || ownAdded) list.scrollTop = list.scrollHeight;
+  }
+
+  /** @param {import("./store.js").ChatLine} line */
+  chatLine(line) {
+    // Text from others is only ever shown with textContent.
+    const item = document.createElement("li");
+    item.className = "chat-line";
+    item.classList.toggle("host", line.host);
+    item.classList.toggle("own", line.own);
+    const who = document.createElement("span");
+    who.className = "who";
+    who.textContent = line.who;
+    item.append(who);
+    if (line.host) {
+      const badge = document.createElement("span");
+      badge.className = "badge";
+      badge.textContent = "Host";
+      item.append(badge);
+    }
+    const text = document.createElement("span");
+    text.className = "text";
+    text.textContent = line.text;
+    item.append(text);
+    this.lines.set(line.id, item);
+    return item;
+  }
+
+  /** @param {Readonly<PageState>} state */
+  invitation(state) {
+    const dialog = this.ui.inviteDialog;
+    if (state.stage.place !== "invited") {
+      if (dialog.open) dialog.close();
+      return;
+    }
+    this.ui.inviteText.textContent = `${state.stage.hostName} invites you on stage`;
+    if (!dialog.open) {
+      dialog.showModal();
+      this.ui.inviteAccept.focus();
+    }
+  }
+}
+
+/**
+ * Viewers watching: the others, and this page while it is a viewer off the stage.
+ * @param {Participant[]} remotes
+ * @param {Participant | null} me
+ * @param {boolean} onStage
+ */
+export function viewerCount(remotes, me, onStage) {
+  const mine = me && !onStage && countRole([me], "viewer") ? 1 : 0;
+  return countRole(remotes, "viewer") + mine;
+}

@@ -1,0 +1,48 @@
+// @ts-check
+// `window.hostdeskViewer`: a read-only view of the page for tests and support, computed from the
+// state and the room each time it is read.
+
+import { Media } from "./media.js";
+import { handRaisedAt, queuePosition } from "./participants.js";
+import { viewerCount } from "./render.js";
+import { isOnStage } from "./stage.js";
+import { status } from "./status.js";
+
+/** @typedef {import("./store.js").Store} Store */
+/** @typedef {import("./connection.js").Connection} Connection */
+
+/** @param {Store} store @param {Connection} connection */
+export function exposeView(store, connection) {
+  const room = () => connection.room;
+  const remotes = () => {
+    const lk = room();
+    return lk ? [...lk.remoteParticipants.values()] : [];
+  };
+  const me = () => room()?.localParticipant ?? null;
+  const onStage = () => isOnStage(store.state.stage);
+  /** @type {Record<string, () => unknown>} */
+  const getters = {
+    state: () => status(store.state, connection.hostPresent()).shown,
+    identity: () => store.state.identity,
+    hostPresent: () => connection.hostPresent(),
+    onStage,
+    stage: () => store.state.stage.place,
+    isPublishing: () => Media.published(room()).length > 0,
+    publishedSources: () => Media.published(room()).map((p) => p.source),
+    handRaised: () => {
+      const mine = me();
+      return Boolean(mine && handRaisedAt(mine) > 0);
+    },
+    queuePosition: () => {
+      const mine = me();
+      return mine ? queuePosition([mine, ...remotes()], mine.identity) : null;
+    },
+    viewerCount: () => viewerCount(remotes(), me(), onStage()),
+    canPlaybackAudio: () => Boolean(room()?.canPlaybackAudio),
+  };
+  /** @type {PropertyDescriptorMap} */
+  const properties = {};
+  for (const [name, get] of Object.entries(getters)) properties[name] = { get, enumerable: true };
+  const view = Object.freeze(Object.defineProperties({}, properties));
+  Object.defineProperty(window, "hostdeskViewer", { value: view, enumerable: true });
+}

@@ -1,0 +1,104 @@
+"""The page's name and chat checks in headless Chromium, with the rules the real server embeds in
+the page it serves (`rules.for_clients`), against the server's own checks: one rule, two places.
+The real app (`create_app`) on a real port; no LiveKit is needed for a page that has not joined."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any, cast
+
+import pytest_asyncio
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from hostdesk.api.app import create_app
+from hostdesk.api.auth import Auth
+from hostdesk.livekit.tokens import Tokens
+from hostdesk.service import RoomGateway, ShowService
+from hostdesk.show import rules
+from tests.browser_fixtures import OpenPage, ViewerPage
+
+STAGE_SIZE = 2
+#: Runs the served rules.js (by its hashed URL, as the page imports it) on the served rules.
+CHECK = """async (cases) => {
+  const url = [...document.querySelectorAll('link[rel=modulepreload]')]
+    .map((l) => l.href).find((h) => /\\/static\\/rules\\.[0-9a-f]+\\.js$/.test(h));
+  const checks = await import(url);
+  const served = checks.readRules(document);
+  return {
+    served,
+    names: cases.names.map((v) => checks.nameProblem('Your name', v, served)),
+    chats: cases.chats.map((v) => checks.chatProblem(v, served)),
+  };
+}"""
+NAMES = [
+    "Ada",
+    "  ",
+    "",
+    "x" * rules.NAME_MAX_LENGTH,
+    "x" * (rules.NAME_MAX_LENGTH + 1),
+    "\U0001f600" * rules.NAME_MAX_LENGTH,  # code points, not UTF-16 units
+    "bell\x07",
+    "tab\tname",
+    "del\x7f",
+    "c1\x85",
+    "right-to-left\u202eoverride",
+    "zero\u200bwidth",
+    "bom\ufeff",
+    "emoji\u200d\U0001f469\u200d\U0001f4bb",  # joiners stay allowed
+    "Żółć نام",
+]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def served_page(viewer_pages: OpenPage) -> AsyncIterator[ViewerPage]:
+    """The real viewer page from the real app, for a show of stage size STAGE_SIZE."""
+    tokens = Tokens("key", "secret-of-at-least-32-characters-long", "ws://127.0.0.1:1")
+    service = ShowService(cast(RoomGateway, object()), tokens, stage_size=STAGE_SIZE)
+    app: web.Application = create_app(service, Auth(enabled=True, api_key="k", verifier=tokens))
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        page = await viewer_pages(str(server.make_url("/watch/show-1")), label="rules")
+        await page.page.wait_for_function("window.hostdeskViewer !== undefined")
+        yield page
+    finally:
+        await server.close()
+
+
+async def _check(page: ViewerPage, names: list[str], chats: list[str]) -> dict[str, Any]:
+    result: dict[str, Any] = await page.page.evaluate(CHECK, {"names": names, "chats": chats})
+    return result
+
+
+async def test_the_page_refuses_exactly_the_names_the_server_refuses(
+    served_page: ViewerPage,
+) -> None:
+    result = await _check(served_page, NAMES, [])
+    assert result["served"] == rules.for_clients(STAGE_SIZE)
+    for name, problem in zip(NAMES, result["names"], strict=True):
+        assert (problem == "") is (rules.name_problem("Your name", name) is None), (
+            json.dumps(name),
+            problem,
+        )
+    by_name = dict(zip(NAMES, result["names"], strict=True))
+    assert by_name["  "] == "Your name is required"
+    limit = rules.NAME_MAX_LENGTH
+    assert by_name["x" * (limit + 1)] == f"Your name is too long (at most {limit} characters)"
+    assert by_name["bell\x07"] == "Your name must not contain control characters"
+
+
+async def test_the_page_refuses_chat_over_the_served_limit_and_its_inputs_say_so(
+    served_page: ViewerPage,
+) -> None:
+    limit = rules.CHAT_MAX_LENGTH
+    chats = ["hello", "x" * limit, "x" * (limit + 1), "\U0001f600" * limit]
+    result = await _check(served_page, [], chats)
+    assert result["chats"] == ["", "", f"A message can be at most {limit} characters", ""]
+    for text, problem in zip(chats, result["chats"], strict=True):
+        assert (problem == "") is (rules.chat_problem(text) is None)
+    page = served_page.page
+    assert await page.get_attribute("#chat-input", "maxlength") == str(limit)
+    for field in ("#room-input", "#name-input"):
+        assert await page.get_attribute(field, "maxlength") == str(rules.NAME_MAX_LENGTH)
