@@ -7,11 +7,19 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: setup livekit-server run serve test lint unit bench package clean
 
-setup: $(STAMP) livekit-server node_modules/.package-lock.json
+LIVEKIT_MIN := node_modules/.hostdesk/livekit-client.esm.min.mjs
+
+setup: $(STAMP) livekit-server $(LIVEKIT_MIN)
 
 # The viewer page's livekit-client, from npm (served by HostDesk itself, never from a CDN).
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+
+# Its ES module build minified once (esbuild, from npm; exports and syntax kept as they are):
+# half the bytes of every viewer's first visit on the host's uplink.
+$(LIVEKIT_MIN): node_modules/.package-lock.json
+	node_modules/.bin/esbuild node_modules/livekit-client/dist/livekit-client.esm.mjs \
+	    --minify --format=esm --log-level=warning --outfile=$@
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -16,10 +16,10 @@ from hostdesk.resources import resource_path
 from tests.api_fixtures import StartApi, new_room
 from tests.browser_fixtures import OpenPage, ViewerPage
 
-#: The targets, in bytes on the wire. The issue's first target was 200 kB with livekit-client's
-#: minified UMD build (127 kB as brotli); its ES module build, which the page now imports, is
-#: not minified and comes to 250 kB as brotli, the page's own modules to about 23 kB.
-FIRST_VISIT_MAX = 300_000
+#: The targets, in bytes on the wire: the issue's 200 kB for a first visit. livekit-client's ES
+#: module build is served minified (`make setup`, esbuild): about 125 kB as brotli, against
+#: 250 kB as npm ships it; the page's own modules add about 23 kB.
+FIRST_VISIT_MAX = 200_000
 SECOND_VISIT_MAX = 10_000
 #: Status line and headers of one response (the CSP alone is ~270 bytes; ours come to ~650).
 HEADERS_ALLOWANCE = 1_024
