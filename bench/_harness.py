@@ -1,7 +1,7 @@
 """Shared pieces of the window benchmarks (bench/render_guest.py, loop_lag.py, audience_scale.py).
 
 Not a benchmark itself. It starts a livekit-server inside a network namespace of the run's own
-(tests/netns.py: libwebrtc ignores loopback), runs helper processes (bench/_publisher.py,
+(tests/support/netns.py: libwebrtc ignores loopback), runs helper processes (bench/_publisher.py,
 bench/_joiner.py), measures Qt event-loop lateness with a 5 ms precise timer, CPU time per
 process and per thread, and RSS, and prints tables. Needs root for the namespace.
 """
@@ -26,7 +26,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-if str(ROOT) not in sys.path:  # tests.netns lives in the repo, not in the installed package
+if str(ROOT) not in sys.path:  # tests.support.netns lives in the repo, not in the installed package
     sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer  # noqa: E402
@@ -280,7 +280,7 @@ def temp_prefs() -> PrefsStore:
 
 @contextlib.asynccontextmanager
 async def livekit_in_netns() -> AsyncIterator[LocalLiveKitServer]:
-    from tests.netns import create_test_netns
+    from tests.support.netns import create_test_netns
 
     binary = find_livekit_server()
     netns = create_test_netns()

@@ -24,8 +24,8 @@ import pytest
 
 from hostdesk.show.messages import DataMessage
 from hostdesk.show.roles import Role
-from tests.browser_fixtures import CAMERA_RGB, OpenPage, ViewerPage
-from tests.desk_fixtures import Desk
+from tests.support.browser_fixtures import CAMERA_RGB, OpenPage, ViewerPage
+from tests.support.desk_fixtures import Desk
 
 RUNS_ENV = "HOSTDESK_SHOW_LATENCY_RUNS"
 OUT_ENV = "HOSTDESK_SHOW_LATENCY_OUT"

@@ -1,14 +1,14 @@
 """Viewers' pages loaded per minute through the host's 20 Mbit/s uplink, before and after the
 viewer page's files were compressed and cached by content hash.
 
-The host side is HostDesk's real viewer routes (`hostdesk.api.viewer`, with the error middleware)
-in a server process of its own, on the host end of a veth pair into a network namespace this run
-creates (tests/netns.py). The veth's host end is shaped with `tc tbf rate 20mbit`: everything
-the server sends to viewers goes through it, as through a home uplink. (No added round-trip
-time: this machine's kernel has no netem; the link's rate, not its delay, is what is measured.)
-Viewers are a client process inside the namespace (`ip netns exec`): `--viewers` of them at
-once, each loading exactly what the page loads (the page, then its three files in parallel, on a
-new browser's connections), again and again for `--seconds` per variant:
+The host side is HostDesk's real viewer routes (`hostdesk.api.viewer`, with the error middleware) in
+a server process of its own, on the host end of a veth pair into a network namespace this run
+creates (tests/support/netns.py). The veth's host end is shaped with `tc tbf rate 20mbit`:
+everything the server sends to viewers goes through it, as through a home uplink. (No added round-
+trip time: this machine's kernel has no netem; the link's rate, not its delay, is what is measured.)
+Viewers are a client process inside the namespace (`ip netns exec`): `--viewers` of them at once,
+each loading exactly what the page loads (the page, then its three files in parallel, on a new
+browser's connections), again and again for `--seconds` per variant:
 
 - before: `Accept-Encoding: identity`, no cache: every visit downloads every file as it is (what
   every visit cost before the files were compressed and cached);
@@ -40,7 +40,7 @@ from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-if str(ROOT) not in sys.path:  # tests.netns lives in the repo, not in the installed package
+if str(ROOT) not in sys.path:  # tests.support.netns lives in the repo, not in the installed package
     sys.path.insert(0, str(ROOT))
 
 PORT = 8089
@@ -187,7 +187,7 @@ def build_times() -> dict[str, float]:
 
 def bench(args: argparse.Namespace) -> list[dict[str, Any]]:
     from bench._harness import percentile
-    from tests.netns import create_test_netns
+    from tests.support.netns import create_test_netns
 
     netns = create_test_netns()
     server: subprocess.Popen[str] | None = None

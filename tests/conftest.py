@@ -10,29 +10,29 @@ import pytest
 # Qt runs without a display in tests (the window is grabbed offscreen).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# --- HostDesk's API on a real port (tests/api_fixtures.py) ------------------------------------
+# --- HostDesk's API on a real port (tests/support/api_fixtures.py) --------------------------------
 # start_api(auth=..., rate_limits=...): a running backend; api / open_api: the two auth modes
-from tests.api_fixtures import api, open_api, start_api
+from tests.support.api_fixtures import api, open_api, start_api
 
-# --- Headless Chromium for the viewer page (tests/browser_fixtures.py) --------------------------
+# --- Headless Chromium for the viewer page (tests/support/browser_fixtures.py) --------------------
 # browser: one Chromium per session (fake camera of CAMERA_RGB); viewer_pages: open_page(url)
-from tests.browser_fixtures import browser, viewer_pages
+from tests.support.browser_fixtures import browser, viewer_pages
 
-# --- The host's window, offscreen, on the real server and API (tests/desk_fixtures.py) ---------
-from tests.desk_fixtures import desk
+# --- The host's window, offscreen, on the real server and API (tests/support/desk_fixtures.py) ----
+from tests.support.desk_fixtures import desk
 
-# --- Another computer on the host's network (tests/lan_fixtures.py) -----------------------------
+# --- Another computer on the host's network (tests/support/lan_fixtures.py) -----------------------
 # viewer_computer: a namespace whose veth reaches only host_ip; remote_browser(spki): Chromium in it
-from tests.lan_fixtures import remote_browser, viewer_computer
+from tests.support.lan_fixtures import remote_browser, viewer_computer
 
-# --- A real livekit-server (tests/livekit_fixtures.py, tests/netns.py) -------------------------
+# --- A real livekit-server (tests/support/livekit_fixtures.py, tests/support/netns.py) ------------
 # livekit_netns: the test run's own network namespace + veth (198.18.<n>.1 host, .2 namespace)
 # livekit_server: a started LocalLiveKitServer inside it; .credentials.url / api_key / api_secret
-from tests.livekit_fixtures import livekit_netns, livekit_server
+from tests.support.livekit_fixtures import livekit_netns, livekit_server
 
-# --- A reverse proxy in front of HostDesk: Debian's nginx (tests/proxy_fixtures.py) -----------
+# --- A reverse proxy in front of HostDesk: Debian's nginx (tests/support/proxy_fixtures.py) -------
 # reverse_proxy(listen_ip): an Nginx with its own certificate; await .start(upstream_port)
-from tests.proxy_fixtures import reverse_proxy
+from tests.support.proxy_fixtures import reverse_proxy
 
 __all__ = [
     "api",

@@ -14,7 +14,7 @@ from hostdesk.backend import StartError, start_backend
 from hostdesk.config import LiveKitSettings, Settings
 from hostdesk.devserver import LocalLiveKitServer
 from hostdesk.reach import Audience
-from tests.netns import TestNetns
+from tests.support.netns import TestNetns
 
 
 def _settings(livekit_server: LocalLiveKitServer, **changes: object) -> Settings:

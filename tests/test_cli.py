@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from hostdesk.devserver import find_livekit_server, free_port
-from tests.processes import api_url
+from tests.support.processes import api_url
 
 
 def _start(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str, str]:

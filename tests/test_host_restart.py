@@ -25,8 +25,8 @@ from hostdesk.devserver import LocalLiveKitServer, free_port
 from hostdesk.show.errors import NotFound
 from hostdesk.show.participants import Participant, hand_queue
 from hostdesk.show.roles import Role
-from tests.api_fixtures import API_KEY, RunningApi, new_room
-from tests.processes import api_url
+from tests.support.api_fixtures import API_KEY, RunningApi, new_room
+from tests.support.processes import api_url
 
 pytestmark = pytest.mark.integration
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api_fixtures import RunningApi, new_room
+from tests.support.api_fixtures import RunningApi, new_room
 
 
 async def test_joining_as_host_needs_the_api_key(api: RunningApi) -> None:

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from hostdesk.devserver import LocalLiveKitServer
-from tests.api_fixtures import RunningApi, StartApi, new_room
-from tests.netns import TestNetns
+from tests.support.api_fixtures import RunningApi, StartApi, new_room
+from tests.support.netns import TestNetns
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from hostdesk.api.routes import document
 from hostdesk.livekit.tokens import Tokens
 from hostdesk.service import RoomGateway, ShowService
 from hostdesk.show.rules import NAME_MAX_LENGTH, RATE_LIMITS, name_problem
-from tests.api_fixtures import RunningApi
+from tests.support.api_fixtures import RunningApi
 
 DOC: dict[str, Any] = msgspec.to_builtins(document())
 CONTRACT = Path(__file__).parents[2] / "docs" / "api.md"

@@ -9,8 +9,8 @@ import aiohttp
 from livekit import rtc
 
 from hostdesk.devserver import LocalLiveKitServer
-from tests.api_fixtures import RunningApi, StartApi, new_room
-from tests.bots import Bot
+from tests.support.api_fixtures import RunningApi, StartApi, new_room
+from tests.support.bots import Bot
 
 
 def _relay_url(api: RunningApi) -> str:

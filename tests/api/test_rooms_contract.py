@@ -6,7 +6,7 @@ import asyncio
 import json
 from datetime import datetime
 
-from tests.api_fixtures import RunningApi, new_room
+from tests.support.api_fixtures import RunningApi, new_room
 
 
 async def test_viewer_join_returns_a_token_that_connects_with_the_documented_metadata(

@@ -20,7 +20,7 @@ import pytest
 
 from hostdesk.api.routes import API
 from hostdesk.devserver import LocalLiveKitServer, free_port
-from tests.processes import api_url
+from tests.support.processes import api_url
 
 API_KEY = "schemathesis-host-api-key"
 ROUTES = API.operations

@@ -7,8 +7,8 @@ import json
 
 from livekit import rtc
 
-from tests.api_fixtures import RunningApi, new_room
-from tests.bots import Bot, first_frame_rgb
+from tests.support.api_fixtures import RunningApi, new_room
+from tests.support.bots import Bot, first_frame_rgb
 
 GREEN = (40, 200, 60)
 

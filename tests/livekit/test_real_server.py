@@ -1,4 +1,5 @@
-"""Smoke tests: real WebRTC through the test run's livekit-server (see tests/livekit_fixtures.py).
+"""Smoke tests: real WebRTC through the test run's livekit-server
+(see tests/support/livekit_fixtures.py).
 
 Nothing is mocked: two Python SDK rooms talk to a livekit-server running in the test run's own
 network namespace, media and data cross the veth pair.

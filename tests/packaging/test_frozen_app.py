@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from hostdesk.devserver import find_livekit_server
-from tests.processes import api_url
+from tests.support.processes import api_url
 
 pytestmark = pytest.mark.integration  # the packaged app, with its livekit-server
 

@@ -15,7 +15,7 @@ from hostdesk.ui.going_live import (
     waiting_text,
     why_waiting,
 )
-from tests.desk_fixtures import eventually
+from tests.support.desk_fixtures import eventually
 
 
 def test_retries_back_off_one_two_four_seconds_then_every_five() -> None:

@@ -19,9 +19,9 @@ from hostdesk.show.connection import ConnectionState
 from hostdesk.ui.dialogs import GoLiveChoice
 from hostdesk.ui.main_window import MainWindow
 from hostdesk.ui.settings import TEST_PATTERN, TONE, PrefsStore
-from tests.api_fixtures import API_KEY, RunningApi, StartApi, new_room
-from tests.bots import Bot
-from tests.desk_fixtures import Desk, eventually, host_window, save_screenshot
+from tests.support.api_fixtures import API_KEY, RunningApi, StartApi, new_room
+from tests.support.bots import Bot
+from tests.support.desk_fixtures import Desk, eventually, host_window, save_screenshot
 
 HOST_ELSEWHERE = "the show already has a host (another computer?)"
 

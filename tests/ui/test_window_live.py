@@ -10,8 +10,8 @@ from livekit import rtc
 from PySide6.QtCore import QObject, Signal
 
 from hostdesk.show.roles import Role
-from tests.bots import Bot
-from tests.desk_fixtures import (
+from tests.support.bots import Bot
+from tests.support.desk_fixtures import (
     Desk,
     answer_invite,
     eventually,

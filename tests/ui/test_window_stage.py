@@ -10,7 +10,7 @@ import pytest
 from hostdesk.show.messages import DataMessage, MessageType
 from hostdesk.show.roles import Role
 from hostdesk.ui.video_view import VideoView
-from tests.desk_fixtures import (
+from tests.support.desk_fixtures import (
     Desk,
     answer_invite,
     eventually,

@@ -1,7 +1,7 @@
 """The whole show from another computer on the host's network.
 
 The viewer's headless Chromium runs in a network namespace of the test run's own (its own
-address, reaching nothing but the host's address on a veth pair, tests/lan_fixtures.py). It
+address, reaching nothing but the host's address on a veth pair, tests/support/lan_fixtures.py). It
 opens the link the host's window shows, over https with the certificate HostDesk generated
 (trusted by its public key, as a viewer who compared the fingerprint would), watches, raises a
 hand, accepts an invitation and goes on stage with its camera; the host's window shows it.
@@ -27,11 +27,17 @@ from hostdesk.devserver import LocalLiveKitServer
 from hostdesk.show.connection import ConnectionState
 from hostdesk.ui.dialogs import GoLiveChoice
 from hostdesk.ui.settings import TEST_PATTERN, TONE
-from tests.api_fixtures import API_KEY, RunningApi, new_room
-from tests.desk_fixtures import Desk, eventually, host_window
-from tests.lan_fixtures import RemoteBrowser
-from tests.netns import TestNetns
-from tests.remote_viewer import hand_up_and_on_stage, join, open_remote, probe_join, watching
+from tests.support.api_fixtures import API_KEY, RunningApi, new_room
+from tests.support.desk_fixtures import Desk, eventually, host_window
+from tests.support.lan_fixtures import RemoteBrowser
+from tests.support.netns import TestNetns
+from tests.support.remote_viewer import (
+    hand_up_and_on_stage,
+    join,
+    open_remote,
+    probe_join,
+    watching,
+)
 from tests.viewer.test_viewer_page import (
     _screenshot_dir,
 )

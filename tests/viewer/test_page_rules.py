@@ -17,7 +17,7 @@ from hostdesk.api.auth import Auth
 from hostdesk.livekit.tokens import Tokens
 from hostdesk.service import RoomGateway, ShowService
 from hostdesk.show import rules
-from tests.browser_fixtures import OpenPage, ViewerPage
+from tests.support.browser_fixtures import OpenPage, ViewerPage
 
 STAGE_SIZE = 2
 #: Runs the served rules.js (by its hashed URL, as the page imports it) on the served rules.

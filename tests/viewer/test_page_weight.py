@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 from hostdesk.api.assets import build_static_set, cache_dir, viewer_sources
 from hostdesk.resources import resource_path
-from tests.api_fixtures import StartApi, new_room
-from tests.browser_fixtures import OpenPage, ViewerPage
+from tests.support.api_fixtures import StartApi, new_room
+from tests.support.browser_fixtures import OpenPage, ViewerPage
 
 #: The targets, in bytes on the wire: the issue's 200 kB for a first visit. livekit-client's ES
 #: module build is served minified (`make setup`, esbuild): about 125 kB as brotli, against

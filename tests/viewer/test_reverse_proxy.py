@@ -1,10 +1,10 @@
 """HostDesk behind a reverse proxy: Debian's nginx, configured as docs/reaching-viewers.md says,
 terminates TLS on the host's veth address and forwards to HostDesk on 127.0.0.1 over plain http
-(tests/proxy_fixtures.py). HostDesk knows only the public URL (links, ``wsUrl``) and that
+(tests/support/proxy_fixtures.py). HostDesk knows only the public URL (links, ``wsUrl``) and that
 X-Forwarded-For from 127.0.0.1 is the proxy's word.
 
 The viewer's Chromium runs on another computer (a network namespace that reaches only the
-host's veth address, tests/lan_fixtures.py) and trusts nginx's certificate, never HostDesk's
+host's veth address, tests/support/lan_fixtures.py) and trusts nginx's certificate, never HostDesk's
 (HostDesk serves none here). It watches, raises a hand and goes on stage with its camera, all
 through the proxy; and its requests count against its own address, not the proxy's.
 """
@@ -28,12 +28,18 @@ import pytest_asyncio
 from hostdesk.app import Backend, start_backend
 from hostdesk.config import LiveKitSettings, Settings
 from hostdesk.devserver import LocalLiveKitServer
-from tests.api_fixtures import API_KEY, RunningApi, new_room
-from tests.desk_fixtures import Desk, eventually, host_window
-from tests.lan_fixtures import RemoteBrowser
-from tests.netns import TestNetns
-from tests.proxy_fixtures import NewProxy, Nginx
-from tests.remote_viewer import hand_up_and_on_stage, join, open_remote, probe_join, watching
+from tests.support.api_fixtures import API_KEY, RunningApi, new_room
+from tests.support.desk_fixtures import Desk, eventually, host_window
+from tests.support.lan_fixtures import RemoteBrowser
+from tests.support.netns import TestNetns
+from tests.support.proxy_fixtures import NewProxy, Nginx
+from tests.support.remote_viewer import (
+    hand_up_and_on_stage,
+    join,
+    open_remote,
+    probe_join,
+    watching,
+)
 
 if TYPE_CHECKING:
     from playwright.async_api import Page

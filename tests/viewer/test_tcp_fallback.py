@@ -3,11 +3,11 @@ TCP port, which --dev opens beside the UDP one (docs/reaching-viewers.md, "Firew
 
 HostDesk serves "people on my network" with --dev on the host's veth address
 (tests/viewer/test_other_computer.py's ``lan_desk``, its "dev" variant). Inside the viewer's
-computer (the session's shared network namespace, tests/lan_fixtures.py) an nftables table of
-this test's own drops every UDP packet to and from the network, with a counter; the table is
+computer (the session's shared network namespace, tests/support/lan_fixtures.py) an nftables table
+of this test's own drops every UDP packet to and from the network, with a counter; the table is
 deleted afterwards, and the test checks that it is gone. The page must be live, play the host's
-video and reach the host's window with its camera, and its peer connection's selected candidate
-pair must be TCP to LiveKit's RTC TCP port (also seen by ``ss`` in the namespace).
+video and reach the host's window with its camera, and its peer connection's selected candidate pair
+must be TCP to LiveKit's RTC TCP port (also seen by ``ss`` in the namespace).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 
 from hostdesk.app import Backend
-from tests.desk_fixtures import Desk
-from tests.lan_fixtures import RemoteBrowser
-from tests.netns import TestNetns
-from tests.remote_viewer import hand_up_and_on_stage, join, open_remote, watching
+from tests.support.desk_fixtures import Desk
+from tests.support.lan_fixtures import RemoteBrowser
+from tests.support.netns import TestNetns
+from tests.support.remote_viewer import hand_up_and_on_stage, join, open_remote, watching
 from tests.viewer import test_other_computer
 
 #: The host's window with HostDesk serving "people on my network" (parametrized to "dev").

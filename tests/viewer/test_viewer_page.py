@@ -16,9 +16,9 @@ from hostdesk.show.connection import ConnectionState
 from hostdesk.show.roles import Role
 from hostdesk.ui.dialogs import GoLiveChoice
 from hostdesk.ui.settings import TEST_PATTERN, TONE
-from tests.api_fixtures import StartApi, new_room
-from tests.browser_fixtures import CAMERA_RGB, OpenPage, ViewerPage
-from tests.desk_fixtures import Desk, eventually
+from tests.support.api_fixtures import StartApi, new_room
+from tests.support.browser_fixtures import CAMERA_RGB, OpenPage, ViewerPage
+from tests.support.desk_fixtures import Desk, eventually
 
 #: JavaScript conditions read from the page (`hostdeskViewer` is the page's read-only view).
 LIVE = "hostdeskViewer.state === 'live'"

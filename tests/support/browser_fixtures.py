@@ -51,7 +51,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    # WebRTC: the test livekit-server is on a veth address (tests/netns.py); let Chromium use
+    # WebRTC: the test livekit-server is on a veth address (tests/support/netns.py); let
+    # Chromium use
     # local addresses as they are and hand out host candidates without mDNS names.
     "--allow-loopback-in-peer-connection",
     "--disable-features=WebRtcHideLocalIpsWithMdns",

@@ -1,8 +1,8 @@
 """Fixtures for a real livekit-server (imported by conftest.py).
 
 ``livekit_server`` (session scope): a started :class:`LocalLiveKitServer` inside a network
-namespace of the test run's own (see tests/netns.py), listening on the namespace side of a veth
-pair. Clients in the test process reach it at ``livekit_server.credentials.url``
+namespace of the test run's own (see tests/support/netns.py), listening on the namespace side of
+a veth pair. Clients in the test process reach it at ``livekit_server.credentials.url``
 (``ws://198.18.<n>.2:<port>``). Tests that restart it must leave it running.
 
 A missing binary or missing privileges fail the run with a message saying what to do; nothing is
@@ -18,7 +18,7 @@ import pytest
 import pytest_asyncio
 
 from hostdesk.devserver import LiveKitServerMissing, LocalLiveKitServer, find_livekit_server
-from tests.netns import NetnsUnavailable, TestNetns, create_test_netns
+from tests.support.netns import NetnsUnavailable, TestNetns, create_test_netns
 
 __all__ = ["livekit_netns", "livekit_server"]
 

@@ -13,7 +13,7 @@ import pytest_asyncio
 from hostdesk.backend import Backend, start_backend
 from hostdesk.config import LiveKitSettings, Settings
 from hostdesk.devserver import LocalLiveKitServer
-from tests.bots import Bot
+from tests.support.bots import Bot
 
 API_KEY = "test-host-api-key"
 

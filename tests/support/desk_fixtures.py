@@ -22,8 +22,8 @@ from hostdesk.show.mirror import ShowMirror
 from hostdesk.ui.dialogs import GoLiveChoice
 from hostdesk.ui.main_window import MainWindow
 from hostdesk.ui.settings import TEST_PATTERN, TONE, PrefsStore
-from tests.api_fixtures import RunningApi, StartApi, new_room
-from tests.bots import Bot
+from tests.support.api_fixtures import RunningApi, StartApi, new_room
+from tests.support.bots import Bot
 
 
 async def eventually(

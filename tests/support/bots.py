@@ -30,7 +30,7 @@ class Bot:
         self.disconnect_reason: Any = None
         self._changed = asyncio.Event()
         #: what the bot feeds its tracks with, stopped (and awaited) by `close`
-        self._feeders = TaskSet(logging.getLogger("tests.bots"))
+        self._feeders = TaskSet(logging.getLogger("tests.support.bots"))
         self.room.on("data_received", self._on_data)
         self.room.on("disconnected", self._on_disconnected)
         for event in (

@@ -1,14 +1,14 @@
 """What a viewer on another computer does, step by step, in a page of a remote browser
-(tests/lan_fixtures.py): opened, joined, on stage. Shared by the tests that differ only in how
-the viewer reaches the show (the network, a reverse proxy, no UDP)."""
+(tests/support/lan_fixtures.py): opened, joined, on stage. Shared by the tests that differ only
+in how the viewer reaches the show (the network, a reverse proxy, no UDP)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from hostdesk.show.roles import Role
-from tests.browser_fixtures import CAMERA_RGB, ViewerPage
-from tests.desk_fixtures import Desk, eventually
+from tests.support.browser_fixtures import CAMERA_RGB, ViewerPage
+from tests.support.desk_fixtures import Desk, eventually
 from tests.viewer.test_viewer_page import (
     GUEST_VIDEO_PLAYING,
     HOST_VIDEO_PLAYING,

@@ -2,7 +2,7 @@
 headless Chromium that runs inside it.
 
 ``viewer_computer`` (session scope): a namespace joined to this machine by a veth pair
-(tests/netns.py). The host side, ``host_ip``, is the address HostDesk serves viewers on (its
+(tests/support/netns.py). The host side, ``host_ip``, is the address HostDesk serves viewers on (its
 "network address"); the namespace side, ``ns_ip``, is the viewer's computer, which reaches
 nothing but ``host_ip``: no route to loopback, eth0 or anything else of the host's.
 
@@ -23,9 +23,15 @@ from typing import TYPE_CHECKING, NoReturn
 import pytest
 import pytest_asyncio
 
-from tests.browser_fixtures import CAMERA_RGB, CAMERA_SIZE, CHROMIUM, CHROMIUM_ARGS, write_y4m
-from tests.livekit_fixtures import own_netns
-from tests.netns import TestNetns
+from tests.support.browser_fixtures import (
+    CAMERA_RGB,
+    CAMERA_SIZE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    write_y4m,
+)
+from tests.support.livekit_fixtures import own_netns
+from tests.support.netns import TestNetns
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
