@@ -53,8 +53,11 @@ package: setup
 	$(BIN)/pyinstaller --noconfirm --log-level ERROR build.spec
 	@du -sh dist/HostDesk
 
-unit: $(STAMP)
-	$(BIN)/python -m pytest tests/show tests/api/test_ratelimit.py tests/api/test_body.py tests/test_service_rules.py
+# Everything that needs no livekit-server and no browser (the `integration` marker, which
+# tests/conftest.py puts on every test using those fixtures), plus the page's pure modules.
+unit: $(STAMP) node_modules/.package-lock.json
+	node --test tests/viewer/js/
+	$(BIN)/python -m pytest -m "not integration"
 
 bench: setup
 	$(BIN)/python bench/join_throughput.py
