@@ -122,10 +122,8 @@ class StaticSet:
 
 
 def livekit_client_path() -> Path:
-    """livekit-client's ES module build, minified once by `make setup` (esbuild from npm: 600 kB
-    instead of 1.4 MB, 125 kB instead of 250 kB as brotli, for every viewer's first visit).
-    Bundled under resources/vendor in a frozen app; in a source tree the minified copy beside
-    node_modules' package, or the package's own build when it was never made."""
+    """livekit-client's ES module build minified by `make setup` (esbuild: 131 kB as brotli, not
+    251 kB): under resources/vendor when frozen, else in node_modules (or npm's own build)."""
     bundled = resource_path(f"vendor/{LIVEKIT_CLIENT_MIN}")
     if bundled.exists():
         return bundled
