@@ -99,8 +99,12 @@ class TrackReader:
 
     async def aclose(self) -> None:
         self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
+        try:
             await self._task
+        except asyncio.CancelledError:
+            pass
+        except Exception:  # the stream failed before we closed it: say so, do not raise
+            log.exception("reading a remote track failed")
 
 
 def convert_probe_frame() -> int:
