@@ -15,4 +15,3 @@ def resources_root() -> Path:
 
 def resource_path(relative: str) -> Path:
     return resources_root() / relative
-
