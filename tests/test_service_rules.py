@@ -381,16 +381,19 @@ async def test_a_hand_raised_during_promotion_does_not_stick_to_the_new_guest(
     write_hand = asyncio.Event()
     update = live_show.update_participant
 
+    writing = asyncio.Event()
+
     async def slow_hand_write(room: str, identity: str, **changes: Any) -> Participant:
         if (changes.get("attributes") or {}).get(HAND_ATTRIBUTE):
+            writing.set()
             await write_hand.wait()
         return await update(room, identity, **changes)
 
     live_show.update_participant = slow_hand_write  # type: ignore[method-assign]
     raising = asyncio.create_task(service.set_hand(ROOM, "viewer-1", True))
-    await asyncio.sleep(0.01)
+    await writing.wait()  # the raise has read the viewer and is writing the hand
     promoting = asyncio.create_task(service.promote(ROOM, "viewer-1", "host-1"))
-    await asyncio.sleep(0.01)
+    await asyncio.sleep(0)  # the promotion starts, and waits for the room
     write_hand.set()
     await asyncio.gather(raising, promoting)
     assert live_show.person("viewer-1").role is Role.GUEST

@@ -190,7 +190,6 @@ async def test_raised_hands_are_recorded_in_order_and_announced(open_api: Runnin
             "POST", path, {"participantIdentity": bot.identity, "raised": True}
         )
         assert (reply.status, reply.body) == (200, {"success": True, "handRaised": True})
-        await asyncio.sleep(0.01)
     announced = await host.wait_message("hand_raise")
     assert announced["senderId"] == first.identity and announced["senderName"] == "Sam Viewer"
 

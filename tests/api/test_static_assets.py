@@ -383,8 +383,10 @@ async def test_requests_during_the_build_all_wait_for_one_build_off_the_loop(
 
     client = await serve(StaticBuild(slow_build))
     pending = [asyncio.ensure_future(client.get(p)) for p in ["/", "/watch/a", "/watch/b"] * 5]
-    await asyncio.sleep(0.2)
-    assert not any(p.done() for p in pending)  # waiting on the build, the loop free meanwhile
+    # The sentinel: a request that needs no build is answered, so the loop is free meanwhile
+    # and the page requests, sent before it, have been read and are waiting on the build.
+    assert (await client.get("/api/openapi.json")).status == 200
+    assert not any(p.done() for p in pending)
     release.set()
     answers = await asyncio.gather(*pending)
     assert [a.status for a in answers] == [200] * 15

@@ -568,7 +568,8 @@ async def test_a_problem_at_start_is_shown_until_the_host_has_read_it(
         await asyncio.sleep(0.01)
     box = shown()
     assert box is not None and box.text() == "Port 3001 taken"
-    await asyncio.sleep(0.05)
+    # Polled above turn by turn of the loop: a call that did not wait for the host would have
+    # returned by the turn its box appeared.
     assert not told.done(), "it returned before the host closed it"
     box.accept()
     await asyncio.wait_for(told, 2)

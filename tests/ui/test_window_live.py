@@ -237,7 +237,7 @@ async def test_screenshot_of_a_live_show(desk: Desk) -> None:
     await eventually(lambda: len(desk.hand_names()) == 2, 5)
     desk.window.chat.input.setText("Welcome to the show!")
     desk.window.chat.send_button.click()
-    await asyncio.sleep(1.0)
+    await eventually(lambda: desk.window.chat_model.rowCount() == 1, 5, "the chat line shown")
     save_screenshot(desk, "host-live.png")
     assert _close_to(_centre(desk), ORANGE)
 
