@@ -14,8 +14,10 @@ A missing Chromium or Playwright fails the run with how to get it; nothing is sk
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,6 +207,19 @@ class ViewerPage:
             "() => window.hostdeskViewer ? ({...window.hostdeskViewer}) : {}"
         )
         return state
+
+    async def until(self, predicate: str, timeout: float = 10.0) -> Any:
+        """Polls `predicate` (a JavaScript function's source) until it is truthy. Not
+        Playwright's `wait_for_function`: its polling evaluates the predicate with
+        `new Function` in the page, which the page's CSP (no 'unsafe-eval') refuses."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = await self.page.evaluate(predicate)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.label}: {predicate} not true in {timeout:g} s")
+            await asyncio.sleep(0.02)
 
     async def describe(self) -> str:
         """What the page shows, for failure messages."""

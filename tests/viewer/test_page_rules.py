@@ -61,7 +61,7 @@ async def served_page(viewer_pages: OpenPage) -> AsyncIterator[ViewerPage]:
     await server.start_server()
     try:
         page = await viewer_pages(str(server.make_url("/watch/show-1")), label="rules")
-        await page.page.wait_for_function("window.hostdeskViewer !== undefined")
+        await page.until("() => window.hostdeskViewer !== undefined")
         yield page
     finally:
         await server.close()

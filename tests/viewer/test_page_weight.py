@@ -98,9 +98,8 @@ async def _visit(viewer: ViewerPage, url: str, cdp: Any) -> WireCount:
     try:
         await viewer.page.goto(url, wait_until="load")
         # The page is usable: its modules (livekit-client among them) ran and wired it up.
-        await viewer.page.wait_for_function(
-            "window.hostdeskViewer !== undefined && hostdeskViewer.state === 'idle'",
-            timeout=10_000,
+        await viewer.until(
+            "() => window.hostdeskViewer !== undefined && hostdeskViewer.state === 'idle'"
         )
         deadline = time.monotonic() + 10
         while any(r.wire < 0 for r in count.requests.values()):
