@@ -59,9 +59,9 @@ class HostSession:
 
     - `state_changed(state, reason)`
     - `fact(fact)`: what LiveKit said about the room, its participants and their tracks
-    - `message_received(message, sender_identity)`: valid show messages whose LiveKit-stamped
-      sender's role (read from the mirror) may send that type; anything else is dropped and
-      logged here
+    - `message_received(message, sender_identity)`: valid show messages (on HostDesk's topic
+      or none, `messages.is_show_topic`) whose LiveKit-stamped sender's role (read from the
+      mirror) may send that type; anything else is dropped and logged here
     - `guest_frame(identity, width, height, bgra)`, `guest_audio(identity, pcm)`,
       `guest_left_stage(identity)`
     """
@@ -304,7 +304,7 @@ class HostSession:
     # -- incoming: data -----------------------------------------------------------------------
 
     def _on_data(self, packet: rtc.DataPacket) -> None:
-        if packet.topic != messages.TOPIC:
+        if not messages.is_show_topic(packet.topic):
             return
         if packet.participant is None:
             # The API's own broadcasts (and, on LiveKit 1.9, packets from participants this

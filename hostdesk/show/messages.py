@@ -16,8 +16,19 @@ from typing import Any
 from hostdesk.show.roles import Role
 from hostdesk.show.rules import PACKET_MAX_BYTES, chat_problem
 
-#: The LiveKit data topic all show messages travel under.
+#: The LiveKit data topic HostDesk sends its show messages under.
 TOPIC = "hostdesk"
+
+
+def is_show_topic(topic: str | None) -> bool:
+    """Whether a packet on this topic is read as a show message.
+
+    The contract names no topic, so a client written to it alone (a mobile app, the contract's
+    own frontend) sends with none: LiveKit delivers `""` (or nothing). Those are read exactly
+    like HostDesk's own topic, under the same trust rules; any other topic is another app's
+    traffic in the same room and is left alone.
+    """
+    return not topic or topic == TOPIC
 
 
 class MessageType(StrEnum):

@@ -12,7 +12,7 @@ import {
   RoomEvent,
 } from "livekit-client";
 import { RETRY_DELAYS_MS, requestToken, waitForHost } from "./join.js";
-import { TOPIC, encodeMessage } from "./messages.js";
+import { TOPIC, encodeMessage, isShowTopic } from "./messages.js";
 import { withRole } from "./participants.js";
 import { messageOf, sleep, warn } from "./report.js";
 import { RECONNECTING } from "./status.js";
@@ -32,7 +32,7 @@ const ANNOUNCE_MS = 3_500;
  * @property {() => void} changed the room changed (participants, tracks, attributes)
  * @property {() => void} permissions the page's own permissions may have changed
  * @property {() => void} lost the session is gone (rejoining, or over): off the stage
- * @property {(payload: Uint8Array, from: RemoteParticipant) => void} data a packet on our topic
+ * @property {(payload: Uint8Array, from: RemoteParticipant) => void} data a show packet
  */
 
 export class Connection {
@@ -208,7 +208,7 @@ export class Connection {
         current((payload, participant, _kind, topic) => {
           // No participant: the server's own broadcasts, whose news arrives as metadata and
           // attributes anyway.
-          if (topic === TOPIC && participant) this.hooks.data(payload, participant);
+          if (isShowTopic(topic) && participant) this.hooks.data(payload, participant);
         }),
       );
   }

@@ -1,9 +1,20 @@
 // @ts-check
 // The data messages of the contract (`type`, `senderId`, `senderName`, `timestamp` and the
-// fields of each type), as JSON on LiveKit's data channel under one topic. Decoding never
-// trusts the JSON's sender: the page decides by the participant LiveKit stamps on the packet.
+// fields of each type), as JSON on LiveKit's data channel. Decoding never trusts the JSON's
+// sender: the page decides by the participant LiveKit stamps on the packet.
 
+/** The topic the page sends under. */
 export const TOPIC = "hostdesk";
+
+/**
+ * Whether a packet on this topic is read as a show message. The contract names no topic, so a
+ * client written to it alone sends with none (LiveKit gives "" or undefined): read like our
+ * own, under the same trust rules. Any other topic is another app's traffic: left alone.
+ * @param {string | undefined} topic
+ */
+export function isShowTopic(topic) {
+  return !topic || topic === TOPIC;
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -362,3 +362,17 @@ def test_a_viewer_can_raise_lower_and_answer_but_the_host_cannot(
 @pytest.mark.parametrize("message_type", list(MessageType))
 def test_a_sender_without_a_role_can_send_nothing(message_type: MessageType) -> None:
     assert not may_send(None, message_type)
+
+
+# -- which topics are ours -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("topic", [messages.TOPIC, "", None])
+def test_hostdesk_topic_and_no_topic_are_both_read_as_show_messages(topic: str | None) -> None:
+    # A client written to the contract alone sends without a topic (LiveKit gives "").
+    assert messages.is_show_topic(topic)
+
+
+@pytest.mark.parametrize("topic", ["chat", "HostDesk", "hostdesk-other", " "])
+def test_another_apps_topic_is_not_ours(topic: str) -> None:
+    assert not messages.is_show_topic(topic)
