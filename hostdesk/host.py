@@ -193,6 +193,10 @@ class HostControl:
     async def lower_hand(self, identity: str) -> None:
         await self.service.set_hand(self.room, identity, False)
 
+    async def clear_question(self, identity: str) -> None:
+        """Takes a raised hand's question away; the hand stays in its place."""
+        await self.service.clear_question(self.room, identity)
+
     # -- chat ---------------------------------------------------------------------------------
 
     async def chat(self, text: str) -> None:
@@ -236,12 +240,33 @@ class HostControl:
         if message.type is MessageType.GUEST_INVITE_RESPONSE:
             self._tasks.spawn(self._answered(sender, bool(message.accepted)))
         elif message.type is MessageType.HAND_RAISE and member and not member.hand_raised_at:
-            self.mirror.hand_seen(sender, self._clock_ms())
+            self._hand_by_message(sender, raised=True)
         elif message.type is MessageType.HAND_LOWER and member and member.hand_raised_at:
-            self.mirror.hand_seen(sender, None)
+            self._hand_by_message(sender, raised=False)
         elif message.type is MessageType.CHAT_MESSAGE:
             name = member.name if member else sender
             self.mirror.add_chat(ChatLine(sender, name, message.message or "", message.timestamp))
+
+    def _hand_by_message(self, identity: str, raised: bool) -> None:
+        """A hand raised or lowered by message: shown at once, and recorded through the
+        service (the API's path, so the server's time orders the queue). A client written to
+        the contract alone announces its hand only by message; HostDesk's page also calls the
+        API, and `set_hand` leaves a hand already as asked untouched (a raised hand keeps its
+        place), so the second write changes nothing."""
+        shown = self._clock_ms() if raised else None
+        self.mirror.hand_seen(identity, shown)
+        self._tasks.spawn(self._record_hand(identity, raised, shown), name=f"hand {identity}")
+
+    async def _record_hand(self, identity: str, raised: bool, shown: int | None) -> None:
+        try:
+            await self.service.set_hand(self.room, identity, raised)
+        except ShowError as exc:
+            log.warning("could not record the hand of %s: %s", identity, exc)
+            member = self.mirror.get(identity)
+            if raised and member is not None and member.hand_raised_at == shown:
+                # Only the optimistic hand is shown (the attribute would carry the server's
+                # time): take it back rather than queue a hand nobody recorded.
+                self.mirror.hand_seen(identity, None)
 
     # -- restoring what LiveKit forgot -------------------------------------------------------
 
@@ -269,7 +294,9 @@ class HostControl:
 
     async def _restore(self, identity: str, old: Remembered) -> None:
         try:
-            done = await self.service.restore(self.room, identity, old.role, old.hand_raised_at)
+            done = await self.service.restore(
+                self.room, identity, old.role, old.hand_raised_at, old.question
+            )
         except ShowError as exc:
             self.failed.emit(f"Could not restore {identity}: {exc}")
             return

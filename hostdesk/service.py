@@ -10,52 +10,29 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from hostdesk.show import messages, rules, stage
 from hostdesk.show.errors import Forbidden, InvalidInput, NotFound
+from hostdesk.show.gateways import RoomGateway, TokenMinter
 from hostdesk.show.messages import DataMessage
-from hostdesk.show.participants import Participant, RoomSummary, find, hand_attributes, with_role
+from hostdesk.show.participants import (
+    Participant,
+    RoomSummary,
+    find,
+    hand_attributes,
+    hand_down_attributes,
+    question_attributes,
+    with_role,
+)
 from hostdesk.show.reservations import Reservations
-from hostdesk.show.roles import JOINABLE_ROLES, PERMISSIONS, Metadata, Permissions, Role
+from hostdesk.show.roles import JOINABLE_ROLES, PERMISSIONS, Metadata, Role
 from hostdesk.show.validation import check_name, new_identity
 
 log = logging.getLogger("hostdesk.service")
 
 ROOM_NOT_FOUND = "Room not found"
-
-
-class RoomGateway(Protocol):
-    """What the service needs of LiveKit's room service (implemented in hostdesk.livekit)."""
-
-    async def reachable(self) -> bool: ...
-    async def list_rooms(self, names: list[str] | None = None) -> list[RoomSummary]: ...
-    async def create_room(self, name: str) -> None: ...
-    async def delete_room(self, name: str) -> None: ...
-    async def list_participants(self, room: str) -> list[Participant]: ...
-    async def get_participant(self, room: str, identity: str) -> Participant: ...
-    async def remove_participant(self, room: str, identity: str) -> None: ...
-    async def update_participant(
-        self,
-        room: str,
-        identity: str,
-        *,
-        metadata: Metadata | None = None,
-        permissions: Permissions | None = None,
-        attributes: Mapping[str, str] | None = None,
-    ) -> Participant: ...
-    async def send_data(
-        self, room: str, message: DataMessage, destinations: list[str] | None = None
-    ) -> None: ...
-    async def mute_microphone(self, room: str, identity: str, muted: bool) -> bool: ...
-
-
-class TokenMinter(Protocol):
-    ws_url: str
-
-    def mint(self, room: str, identity: str, display_name: str, role: Role) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -245,7 +222,7 @@ class ShowService:
                 target.identity,
                 metadata=Metadata(to, target.display_name),
                 permissions=PERMISSIONS[to],
-                attributes=hand_attributes(None) if promoting else None,  # the hand is answered
+                attributes=hand_down_attributes() if promoting else None,  # the hand is answered
             )
             await self._announce_stage(room, promoting, participants, host_identity, target)
         token = self.tokens.mint(room, target.identity, target.display_name, to)
@@ -309,11 +286,16 @@ class ShowService:
             raise InvalidInput(f"{guest.identity} has no microphone on")
 
     async def restore(
-        self, room: str, identity: str, role: Role | None, hand_raised_at: int | None
+        self,
+        room: str,
+        identity: str,
+        role: Role | None,
+        hand_raised_at: int | None,
+        question: str = "",
     ) -> bool:
-        """Re-applies a guest role or a raised hand that LiveKit forgot (a restarted
-        livekit-server forgets its rooms), keeping the hand's original time so the queue's
-        order survives. Returns whether anything was re-applied."""
+        """Re-applies a guest role or a raised hand (with its question) that LiveKit forgot (a
+        restarted livekit-server forgets its rooms), keeping the hand's original time so the
+        queue's order survives. Returns whether anything was re-applied."""
         async with self._room_lock(room):
             participants = await self._participants_or_none(room)
             current = find(participants, identity)
@@ -330,32 +312,53 @@ class ShowService:
                 )
                 return True
             if role is Role.VIEWER and hand_raised_at and current.hand_raised_at is None:
-                await self.rooms.update_participant(
-                    room, identity, attributes=hand_attributes(hand_raised_at)
-                )
+                attributes = hand_attributes(hand_raised_at)
+                if question:
+                    attributes.update(question_attributes(question))
+                await self.rooms.update_participant(room, identity, attributes=attributes)
                 return True
         return False
 
     # -- hands --------------------------------------------------------------------------------
 
-    async def set_hand(self, room: str, identity: str, raised: bool) -> bool:
-        """Raises or lowers a hand; a hand raised again keeps its place in the queue."""
+    async def set_hand(
+        self, room: str, identity: str, raised: bool, question: str | None = None
+    ) -> bool:
+        """Raises or lowers a hand; a hand raised again keeps its place in the queue. A raise
+        sets the hand's `question` (trimmed, "" for none; None keeps it, for callers that do
+        not speak of questions); lowering takes the question with it."""
+        if question is not None:
+            if problem := rules.question_problem(question):
+                raise InvalidInput(problem)
+            question = question.strip()
         async with self._room_lock(room):  # a raise cannot interleave with a promotion
             participant = await self._require_participant(room, identity)
             if raised and participant.role is not Role.VIEWER:
                 raise Forbidden(stage.ONLY_VIEWERS_RAISE)
             if raised and participant.hand_raised_at:
+                if question not in (None, participant.hand_question):
+                    changed = question_attributes(question or "")
+                    await self.rooms.update_participant(room, identity, attributes=changed)
                 return True
             if not raised and participant.hand_raised_at is None:
                 return False
             stamp = self._clock_ms()
-            await self.rooms.update_participant(
-                room, identity, attributes=hand_attributes(stamp if raised else None)
-            )
+            up = {**hand_attributes(stamp), **question_attributes(question or "")}
+            changes = up if raised else hand_down_attributes()
+            await self.rooms.update_participant(room, identity, attributes=changes)
             await self._announce(
                 room, messages.hand(identity, participant.display_name, raised, stamp)
             )
         return raised
+
+    async def clear_question(self, room: str, identity: str) -> None:
+        """The host takes a hand's question away (a troll's words, or one answered): the hand
+        stays up, in its place."""
+        async with self._room_lock(room):
+            participant = await self._require_participant(room, identity)
+            if participant.hand_question:
+                cleared = question_attributes("")
+                await self.rooms.update_participant(room, identity, attributes=cleared)
 
     # -- messages -----------------------------------------------------------------------------
 

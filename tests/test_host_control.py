@@ -16,7 +16,7 @@ from hostdesk.show.connection import ConnectionState
 from hostdesk.show.events import Event
 from hostdesk.show.messages import DataMessage, MessageType
 from hostdesk.show.mirror import Entered, Fact, Left, Seen, ShowMirror
-from hostdesk.show.participants import hand_attributes
+from hostdesk.show.participants import hand_attributes, question_attributes
 from hostdesk.show.roles import Role
 from tests.support.fakes import ROOM, FakeRooms, FakeTokens
 
@@ -61,11 +61,14 @@ class FakeSession:
 
     # what LiveKit would tell the host
 
-    def arrives(self, identity: str, role: Role = Role.VIEWER, hand: int | None = None) -> None:
+    def arrives(
+        self, identity: str, role: Role = Role.VIEWER, hand: int | None = None, question: str = ""
+    ) -> None:
         self.rooms.connect(identity, role)
         if hand:
             person = self.rooms.person(identity)
-            self.rooms.rooms[ROOM][identity] = replace(person, attributes=hand_attributes(hand))
+            attributes = {**hand_attributes(hand), **question_attributes(question)}
+            self.rooms.rooms[ROOM][identity] = replace(person, attributes=attributes)
         self.fact.emit(Seen(self.rooms.person(identity), arrived=True))
 
     def answers(self, identity: str, accepted: bool) -> None:
@@ -207,7 +210,7 @@ async def test_after_a_livekit_restart_the_guest_and_hands_come_back_in_order(
     await until(lambda: rooms.person("viewer-star").role is Role.GUEST, "on stage")
     session.changed("viewer-star")
     for identity, hand in (("viewer-ann", 1_000), ("viewer-cat", 3_000), ("viewer-bob", 2_000)):
-        session.arrives(identity, hand=hand)
+        session.arrives(identity, hand=hand, question="Why?" if identity == "viewer-bob" else "")
     assert [m.identity for m in control.mirror.hand_queue()] == [
         "viewer-ann",
         "viewer-bob",
@@ -233,6 +236,8 @@ async def test_after_a_livekit_restart_the_guest_and_hands_come_back_in_order(
     await until(lambda: rooms.person("viewer-cat").hand_raised_at is not None, "cat's hand")
     hands = {i: rooms.person(i).hand_raised_at for i in ("viewer-ann", "viewer-bob", "viewer-cat")}
     assert hands == {"viewer-ann": 1_000, "viewer-bob": 2_000, "viewer-cat": 3_000}
+    assert rooms.person("viewer-bob").hand_question == "Why?"  # the question came back too
+    assert rooms.person("viewer-ann").hand_question == ""
     await control.leave()
 
 

@@ -16,10 +16,15 @@ from typing import Any
 import pytest
 
 from hostdesk.service import Joined, ShowService, StageChange
-from hostdesk.show import stage
+from hostdesk.show import rules, stage
 from hostdesk.show.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hostdesk.show.messages import MessageType
-from hostdesk.show.participants import HAND_ATTRIBUTE, Participant, hand_queue
+from hostdesk.show.participants import (
+    HAND_ATTRIBUTE,
+    QUESTION_ATTRIBUTE,
+    Participant,
+    hand_queue,
+)
 from hostdesk.show.reservations import Reservations
 from hostdesk.show.roles import PERMISSIONS, Metadata, Role
 from tests.support.fakes import ROOM, FakeClock, FakeRooms, FakeTokens
@@ -398,6 +403,92 @@ async def test_a_hand_raised_during_promotion_does_not_stick_to_the_new_guest(
     await asyncio.gather(raising, promoting)
     assert live_show.person("viewer-1").role is Role.GUEST
     assert live_show.person("viewer-1").hand_raised_at is None
+
+
+# -- a hand's question -------------------------------------------------------------------------
+
+
+async def test_a_question_goes_up_with_the_hand_trimmed(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    assert await service.set_hand(ROOM, "viewer-1", True, "  What mic is that?  ") is True
+    viewer = live_show.person("viewer-1")
+    assert viewer.hand_question == "What mic is that?" and viewer.hand_raised_at
+    assert live_show.types_sent() == [MessageType.HAND_RAISE]
+
+
+async def test_a_blank_question_means_none(service: ShowService, live_show: FakeRooms) -> None:
+    await service.set_hand(ROOM, "viewer-1", True, "   ")
+    assert QUESTION_ATTRIBUTE not in live_show.person("viewer-1").attributes
+
+
+async def test_raising_again_replaces_the_question_keeps_the_place_and_says_nothing(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await service.set_hand(ROOM, "viewer-1", True, "First")
+    first = live_show.person("viewer-1").hand_raised_at
+    await service.set_hand(ROOM, "viewer-1", True, "Better")
+    viewer = live_show.person("viewer-1")
+    assert (viewer.hand_raised_at, viewer.hand_question) == (first, "Better")
+    await service.set_hand(ROOM, "viewer-1", True)  # no word of a question: it stays
+    assert live_show.person("viewer-1").hand_question == "Better"
+    assert live_show.types_sent() == [MessageType.HAND_RAISE]
+
+
+async def test_lowering_the_hand_takes_the_question_with_it(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await service.set_hand(ROOM, "viewer-1", True, "Why?")
+    await service.set_hand(ROOM, "viewer-1", False)
+    assert not {HAND_ATTRIBUTE, QUESTION_ATTRIBUTE} & live_show.person("viewer-1").attributes.keys()
+
+
+async def test_promotion_answers_the_question_too(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await service.set_hand(ROOM, "viewer-1", True, "Can I come up?")
+    await service.promote(ROOM, "viewer-1", "host-1")
+    assert QUESTION_ATTRIBUTE not in live_show.person("viewer-1").attributes
+
+
+async def test_clearing_a_question_leaves_the_hand_in_its_place(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await service.set_hand(ROOM, "viewer-1", True, "Buy my stuff")
+    await service.set_hand(ROOM, "viewer-2", True)
+    await service.clear_question(ROOM, "viewer-1")
+    viewer = live_show.person("viewer-1")
+    assert viewer.hand_question == "" and viewer.hand_raised_at
+    queue = hand_queue(live_show.rooms[ROOM].values())
+    assert [p.identity for p in queue] == ["viewer-1", "viewer-2"]
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        (
+            "x" * (rules.QUESTION_MAX_LENGTH + 1),
+            f"question must be at most {rules.QUESTION_MAX_LENGTH} characters",
+        ),
+        ("tab\there", "question must not contain control characters"),
+    ],
+)
+async def test_a_bad_question_is_refused_and_the_hand_stays_down(
+    service: ShowService, live_show: FakeRooms, question: str, message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=f"^{message}$"):
+        await service.set_hand(ROOM, "viewer-1", True, question)
+    assert live_show.person("viewer-1").hand_raised_at is None
+    assert live_show.sent == []
+
+
+async def test_clearing_the_question_of_someone_missing_says_who_is_missing(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    with pytest.raises(NotFound, match="^Participant not found$"):
+        await service.clear_question(ROOM, "viewer-9")
+    with pytest.raises(NotFound, match="^Room not found$"):
+        await service.clear_question("no-such-room", "viewer-1")
 
 
 # -- broadcasting failures ---------------------------------------------------------------------

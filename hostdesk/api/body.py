@@ -53,12 +53,20 @@ def _text_or_empty(_field: str, value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _optional_text(field: str, value: Any) -> str:
+    """An optional text field (it has a default): absent is fine, anything but text is not."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{field} must be a string")
+    return value
+
+
 @dataclass(frozen=True)
 class _Field:
     key: str  # the field's name in JSON
     attribute: str  # and in the model
     check: Check
     is_name: bool
+    optional: bool = False  # may be left out: the model's default applies
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,8 @@ def _field(info: msgspec.structs.FieldInfo) -> _Field:
     if any(meta is NAME for meta in metas):
         return _Field(info.encode_name, info.name, _name, True)
     base = get_args(info.type)[0] if metas else info.type
+    if base is str and info.default is not msgspec.NODEFAULT:
+        return _Field(info.encode_name, info.name, _optional_text, False, optional=True)
     return _Field(info.encode_name, info.name, _boolean if base is bool else _text_or_empty, False)
 
 
@@ -103,8 +113,9 @@ def required_message(model: type[Request]) -> str:
 
 
 def field_kinds(model: type[Request]) -> list[tuple[str, str]]:
-    """(JSON name, "name" | "boolean" | "text") of each field, for the document's examples."""
-    kinds: dict[Check, str] = {_name: "name", _boolean: "boolean"}
+    """(JSON name, "name" | "boolean" | "optional text" | "text") of each field, for the
+    document's examples."""
+    kinds: dict[Check, str] = {_name: "name", _boolean: "boolean", _optional_text: "optional text"}
     return [(f.key, kinds.get(f.check, "text")) for f in _reader(model).fields]
 
 
@@ -133,7 +144,11 @@ def _read_slowly(reader: _Reader, raw: bytes, model: type[B], charset: str) -> B
         raise InvalidInput(NOT_AN_OBJECT)
     if any(reader.missing(data, key) for key in reader.required):
         raise InvalidInput(reader.required_message)
-    checked = {f.key: f.check(f.key, data.get(f.key)) for f in reader.fields}
+    checked = {
+        f.key: f.check(f.key, data.get(f.key))
+        for f in reader.fields
+        if not f.optional or f.key in data
+    }
     try:
         return msgspec.convert(checked, model)
     except msgspec.ValidationError as exc:  # the checks above are the same rules; defensive

@@ -16,7 +16,13 @@ import msgspec
 from msgspec import Meta, Struct
 
 from hostdesk.show.roles import JOINABLE_ROLES
-from hostdesk.show.rules import NAME_MAX_LENGTH, NAME_PATTERN
+from hostdesk.show.rules import (
+    NAME_FORBIDDEN_CLASS,
+    NAME_MAX_LENGTH,
+    NAME_PATTERN,
+    QUESTION_MAX_LENGTH,
+    question_problem,
+)
 
 NAME_RULE = (
     f"1 to {NAME_MAX_LENGTH} characters, not only spaces, no control or invisible characters."
@@ -36,6 +42,27 @@ NAME = Meta(
     extra_json_schema={"pattern": DOCUMENTED_NAME_PATTERN},
 )
 Name = Annotated[str, NAME]
+#: A raised hand's question. Its rule (`rules.question_problem`) is the service's, with the
+#: rule's own messages, so the decoder is not given the length: it would answer with msgspec's.
+QUESTION_NOT_TEXT = "question must be a string"
+#: The messages a bad question gets (the rule's own, and the type's), for the document.
+QUESTION_PROBLEMS = (
+    QUESTION_NOT_TEXT,
+    *(
+        problem
+        for bad in ("x" * (QUESTION_MAX_LENGTH + 1), "a\n")
+        if (problem := question_problem(bad))
+    ),
+)
+QUESTION = Meta(
+    description=f"Optional question shown with the hand in the host's queue: at most "
+    f"{QUESTION_MAX_LENGTH} characters, no control or invisible characters; trimmed; empty "
+    "means none. Only with `raised: true`; lowering the hand takes the question away.",
+    extra_json_schema={
+        "maxLength": QUESTION_MAX_LENGTH,
+        "pattern": "^[^" + NAME_FORBIDDEN_CLASS[1:-1].replace(_SURROGATES, "") + "]*$",
+    },
+)
 #: The roles a client may ask for at join (the service refuses the others with its message).
 JoinRole = Annotated[
     str,
@@ -103,6 +130,7 @@ class HandRaiseRequest(Request):
         Name, Meta(description="Identity of the participant. " + NAME_RULE)
     ]
     raised: Annotated[bool, Meta(description="true to raise the hand, false to lower it.")]
+    question: Annotated[str, QUESTION] = ""
 
 
 # -- replies --------------------------------------------------------------------------------------

@@ -82,6 +82,8 @@ def _body_problems(model: type[models.Request]) -> list[str]:
             problems += [f"{key} must be a string", *_name_problems(key)]
         elif kind == "boolean":
             problems.append(f"{key} must be a boolean")
+        elif kind == "optional text":
+            problems.append(f"{key} must be a string")
     return problems
 
 

@@ -305,10 +305,15 @@ async def remove_guest(request: web.Request, body: models.GuestRequest) -> model
         "The participant's own token, the host's token for this room, or the API key "
         "(production mode). The hand is recorded in LiveKit with the server's time, which "
         "orders the queue; raising a raised hand keeps its place. Only a viewer may raise a "
-        "hand (403).",
+        "hand (403). An optional `question` goes with a raise and is shown in the host's "
+        "queue; raising again replaces it (an empty one removes it), lowering takes it away.",
         "stage",
         KEY_OR_TOKEN,
-        {403: (OWN_HAND_ONLY, stage.ONLY_VIEWERS_RAISE), 404: _STAGE_NOT_FOUND},
+        {
+            400: models.QUESTION_PROBLEMS,
+            403: (OWN_HAND_ONLY, stage.ONLY_VIEWERS_RAISE),
+            404: _STAGE_NOT_FOUND,
+        },
     ),
     models.HandRaiseRequest,
     models.HandState,
@@ -317,8 +322,30 @@ async def hand_raise(request: web.Request, body: models.HandRaiseRequest) -> mod
     room = _room(request)
     identity = body.participant_identity
     _auth(request).require_self_or_host(request, room, identity, OWN_HAND_ONLY)
-    state = await _service(request).set_hand(room, identity, body.raised)
+    state = await _service(request).set_hand(room, identity, body.raised, body.question)
     return models.HandState(True, state)
+
+
+@API.plain(
+    "POST",
+    "/api/rooms/{roomName}/participants/{identity}/clear-question",
+    "clear_question",
+    Doc(
+        "clearQuestion",
+        "Clear the question of a raised hand",
+        HOST_ONLY_CALL + " The question goes from the host's queue and the viewer's page; the "
+        "hand stays up, in its place. A hand without a question is left as it is.",
+        "stage",
+        KEY_OR_TOKEN,
+        {403: (HOST_ONLY,), 404: (stage.PARTICIPANT_NOT_FOUND, ROOM_NOT_FOUND)},
+    ),
+    models.Success,
+)
+async def clear_question(request: web.Request) -> models.Success:
+    room = _room(request)
+    _auth(request).require_host(request, room)
+    await _service(request).clear_question(room, request.match_info["identity"])
+    return models.Success(True)
 
 
 @API.plain(

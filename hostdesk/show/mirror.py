@@ -35,6 +35,8 @@ class Member:
     mic_muted: bool = True
     has_video: bool = False
     quality: str = "unknown"
+    #: The question the raised hand carries ("" when none).
+    question: str = ""
 
     @classmethod
     def of(cls, participant: Participant) -> Member:
@@ -44,6 +46,7 @@ class Member:
             name=meta.display_name or participant.identity,
             role=meta.role,
             hand_raised_at=participant.queued_hand,
+            question=participant.hand_question,
             joined_at=participant.joined_at,
         )
 

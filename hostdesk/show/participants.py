@@ -11,6 +11,9 @@ from hostdesk.show.roles import Metadata, Role
 #: Participant attribute holding when the hand was raised (milliseconds since the epoch, as
 #: text). Written by the server only, so the queue's order survives restarts of anything.
 HAND_ATTRIBUTE = "handRaisedAt"
+#: Participant attribute holding the question a raised hand carries (trimmed text; absent or
+#: empty when none). Server-written like the hand, so a viewer cannot put words in another's.
+QUESTION_ATTRIBUTE = "handQuestion"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,11 @@ class Participant:
         who has a hand; the viewer page reads the same attribute the same way."""
         return self.hand_raised_at if self.role is Role.VIEWER else None
 
+    @property
+    def hand_question(self) -> str:
+        """The question of the queued hand ("" when none, or when the hand is not queued)."""
+        return self.attributes.get(QUESTION_ATTRIBUTE, "") if self.queued_hand else ""
+
 
 def parse_hand(value: str) -> int | None:
     try:
@@ -59,6 +67,16 @@ def parse_hand(value: str) -> int | None:
 def hand_attributes(raised_at_ms: int | None) -> dict[str, str]:
     """The attribute update that raises (with its time) or lowers (empty deletes) a hand."""
     return {HAND_ATTRIBUTE: str(raised_at_ms) if raised_at_ms else ""}
+
+
+def question_attributes(question: str) -> dict[str, str]:
+    """The attribute update that sets a hand's question (empty deletes it)."""
+    return {QUESTION_ATTRIBUTE: question}
+
+
+def hand_down_attributes() -> dict[str, str]:
+    """The attribute update that lowers a hand and takes its question with it."""
+    return {**hand_attributes(None), **question_attributes("")}
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ class Remembered:
     role: Role | None
     hand_raised_at: int | None
     seen: float
+    question: str = ""
 
     def lost_in(self, member: Member) -> bool:
         """Whether `member`, as LiveKit reports them now, lacks what was remembered."""
@@ -65,7 +66,7 @@ class Recollection:
         """A member as LiveKit now says they are; believed unless a restore is under way."""
         if member.role in (Role.GUEST, Role.VIEWER) and not self.restoring:
             self._remembered[member.identity] = Remembered(
-                member.role, member.hand_raised_at, self.clock()
+                member.role, member.hand_raised_at, self.clock(), member.question
             )
 
     def arrived(self, member: Member) -> None:
@@ -78,7 +79,9 @@ class Recollection:
         """Gone from the room: remembered from now, for `remember_for`."""
         old = self._remembered.get(identity)
         if old is not None:
-            self._remembered[identity] = Remembered(old.role, old.hand_raised_at, self.clock())
+            self._remembered[identity] = Remembered(
+                old.role, old.hand_raised_at, self.clock(), old.question
+            )
 
     def forget(self, identity: str) -> None:
         """The host removed them: nothing of them is to be given back."""

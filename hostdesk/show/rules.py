@@ -15,6 +15,8 @@ from typing import Any
 NAME_MAX_LENGTH = 128
 #: A chat message: 1 to this many characters.
 CHAT_MAX_LENGTH = 1000
+#: The question a raised hand may carry: at most this many characters (none when empty).
+QUESTION_MAX_LENGTH = 200
 #: A data packet larger than this is dropped unread.
 PACKET_MAX_BYTES = 16 * 1024
 #: An invitation nobody answers lapses after this many seconds.
@@ -59,12 +61,24 @@ def chat_problem(text: str) -> str | None:
     return None
 
 
+def question_problem(text: str) -> str | None:
+    """Why `text` cannot go with a raised hand as its question, or None. The name rule's
+    forbidden characters apply (a question is shown in the host's one-line queue, so no line
+    breaks or tabs either); ordinary spaces are fine, and an empty or blank text means none."""
+    if len(text) > QUESTION_MAX_LENGTH:
+        return f"question must be at most {QUESTION_MAX_LENGTH} characters"
+    if _FORBIDDEN.search(text):
+        return "question must not contain control characters"
+    return None
+
+
 def for_clients(stage_size: int) -> dict[str, Any]:
     """The limits a client needs to tell its user before the server refuses (the page's copy)."""
     return {
         "nameMaxLength": NAME_MAX_LENGTH,
         "nameForbidden": NAME_FORBIDDEN_CLASS,
         "chatMaxLength": CHAT_MAX_LENGTH,
+        "questionMaxLength": QUESTION_MAX_LENGTH,
         "inviteTimeoutMs": int(INVITE_TIMEOUT_S * 1000),
         "stageSize": stage_size,
         "rateLimits": {"windowSeconds": int(RATE_WINDOW_S), **RATE_LIMITS},

@@ -169,6 +169,9 @@ class MainWindow(QMainWindow):
         self.settings_button.clicked.connect(self.open_settings)
         self.hands.invite_clicked.connect(lambda i: b.run("Invite", c.invite(i), i))
         self.hands.lower_clicked.connect(lambda i: b.run("Lower hand", c.lower_hand(i), i))
+        self.hands.clear_question_clicked.connect(
+            lambda i: b.run("Clear question", c.clear_question(i), i)
+        )
         self.audience.invite_clicked.connect(lambda i: b.run("Invite", c.invite(i), i))
         self.audience.remove_clicked.connect(self.ask_remove)
         self.audience.search.textChanged.connect(self.audience_filter.setFilterFixedString)

@@ -33,6 +33,7 @@ Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _USER = int(Qt.ItemDataRole.UserRole)
 IDENTITY_ROLE = _USER + 1
 ROLE_ROLE = _USER + 2
@@ -228,7 +229,9 @@ class AudienceModel(_MemberRows):
 
 
 class HandQueueModel(_MemberRows):
-    """The raised hands, first raised first: "1. Sam — 2:05" (position, name, time waited).
+    """The raised hands, first raised first: "1. Sam — 2:05" (position, name, time waited),
+    then the hand's question if it has one, in quotes; the tooltip holds the whole question
+    (a view elides a long row).
 
     The waiting times are computed against a clock reading taken once a second (`tick`), which
     then announces them with `dataChanged` (display role only): the text of a row changes only
@@ -284,10 +287,16 @@ class HandQueueModel(_MemberRows):
         if self._rows:
             self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [DISPLAY])
 
+    def data(self, index: Index, role: int = DISPLAY) -> object:
+        if role == TOOLTIP and index.isValid() and 0 <= index.row() < len(self._rows):
+            return self._rows[index.row()].question or None
+        return super().data(index, role)
+
     def _display(self, row: int, member: Member) -> str:
         raised = member.hand_raised_at
         wait = waited(raised, self._now) if raised else "0:00"
-        return f"{self._numbers[row]}. {member.name} — {wait}"
+        text = f"{self._numbers[row]}. {member.name} — {wait}"
+        return f'{text} — "{member.question}"' if member.question else text
 
     def _run_timer(self) -> None:
         if self._rows and not self._timer.isActive():

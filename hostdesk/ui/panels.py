@@ -152,24 +152,30 @@ class StagePanel(QWidget):
 
 
 class HandsPanel(QGroupBox):
-    """The raised hands, first raised first, with Invite and Lower hand."""
+    """The raised hands, first raised first, with Invite, Lower hand and Clear question (a
+    long question is elided in its row; the row's tooltip has all of it)."""
 
     invite_clicked = Signal(str)
     lower_clicked = Signal(str)
+    clear_question_clicked = Signal(str)
 
     def __init__(self, model: QAbstractItemModel, parent: QWidget | None = None) -> None:
         super().__init__("Raised hands", parent)
         self.view = _list(model)
         self.invite_button = QPushButton("Invite to stage")
         self.lower_button = QPushButton("Lower hand")
+        self.clear_question_button = QPushButton("Clear question")
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         buttons = QHBoxLayout()
         buttons.addWidget(self.invite_button)
         buttons.addWidget(self.lower_button)
+        buttons.addWidget(self.clear_question_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
         layout.addLayout(buttons)
         self.invite_button.clicked.connect(lambda: self._emit(self.invite_clicked))
         self.lower_button.clicked.connect(lambda: self._emit(self.lower_clicked))
+        self.clear_question_button.clicked.connect(lambda: self._emit(self.clear_question_clicked))
         self.view.doubleClicked.connect(lambda _i: self._emit(self.invite_clicked))
 
     def _emit(self, signal: SignalInstance) -> None:

@@ -3,7 +3,8 @@
 // they publish). It changes neither: what it keeps is only which track each element shows.
 
 import { Track } from "livekit-client";
-import { countRole, handRaisedAt, nameOf, queuePosition, withRole } from "./participants.js";
+import { drawHand } from "./hand.js";
+import { countRole, nameOf, withRole } from "./participants.js";
 import { STATE_TEXT, status } from "./status.js";
 
 /** @typedef {import("livekit-client").Room} Room */
@@ -54,6 +55,8 @@ export function findElements() {
     soundButton: button("sound-button"),
     handBox: element("hand-box"),
     handButton: button("hand-button"),
+    questionInput: input("question-input"),
+    myQuestion: element("my-question"),
     queue: element("queue"),
     stageBox: element("stage-box"),
     micButton: button("mic-button"),
@@ -75,13 +78,6 @@ export function findElements() {
 
 /** @typedef {ReturnType<typeof findElements>} Elements */
 /** @typedef {Elements["tiles"]["host"]} Tile */
-
-/** @param {number} n 1 -> "1st" */
-export function ordinal(n) {
-  const tens = n % 100;
-  if (tens >= 11 && tens <= 13) return `${n}th`;
-  return n + ({ 1: "st", 2: "nd", 3: "rd" }[n % 10] || "th");
-}
 
 /** @param {HTMLElement} node @param {string} text */
 function showText(node, text) {
@@ -156,16 +152,8 @@ export class Renderer {
     ui.viewerCount.textContent = `${count} viewer${count === 1 ? "" : "s"}`;
     ui.soundButton.hidden = !room || room.canPlaybackAudio;
 
-    const raised = me ? handRaisedAt(me) > 0 : false;
     ui.handBox.hidden = !connected || onStage;
-    ui.handButton.disabled = state.handBusy || !host;
-    ui.handButton.textContent = raised ? "Lower hand" : "Raise hand";
-    ui.handButton.setAttribute("aria-pressed", String(raised));
-    const position = me && raised ? queuePosition([me, ...remotes], me.identity) : null;
-    if (state.stage.place === "joining") ui.queue.textContent = "Joining the stage…";
-    else if (!raised) ui.queue.textContent = "";
-    else if (position) ui.queue.textContent = `You are ${ordinal(position)} in line`;
-    else ui.queue.textContent = "Your hand is up";
+    drawHand(ui, state, me, remotes, Boolean(host));
 
     ui.stageBox.hidden = !(connected && onStage);
     if (me && onStage) {

@@ -9,6 +9,7 @@
  * @property {string} nameForbidden a regular-expression character class (valid with the `u`
  *   flag) of what a name may not contain
  * @property {number} chatMaxLength at most this many characters in a chat message
+ * @property {number} questionMaxLength at most this many characters in a raised hand's question
  * @property {number} inviteTimeoutMs an invitation nobody answers lapses after this long
  * @property {number} stageSize guests on stage at once
  */
@@ -16,6 +17,7 @@
 const NUMBERS = /** @type {const} */ ([
   "nameMaxLength",
   "chatMaxLength",
+  "questionMaxLength",
   "inviteTimeoutMs",
   "stageSize",
 ]);

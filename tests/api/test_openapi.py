@@ -21,7 +21,8 @@ from hostdesk.api.auth import Auth
 from hostdesk.api.models import DOCUMENTED_NAME_PATTERN
 from hostdesk.api.routes import document
 from hostdesk.livekit.tokens import Tokens
-from hostdesk.service import RoomGateway, ShowService
+from hostdesk.service import ShowService
+from hostdesk.show.gateways import RoomGateway
 from hostdesk.show.rules import NAME_MAX_LENGTH, RATE_LIMITS, name_problem
 from tests.support.api_fixtures import RunningApi
 

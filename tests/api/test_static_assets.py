@@ -27,8 +27,9 @@ from hostdesk.api.assets import Source, StaticBuild, StaticSet, build_static_set
 from hostdesk.api.auth import Auth
 from hostdesk.api.viewer import CSP, STATIC
 from hostdesk.livekit.tokens import Tokens
-from hostdesk.service import RoomGateway, ShowService
+from hostdesk.service import ShowService
 from hostdesk.show import rules
+from hostdesk.show.gateways import RoomGateway
 
 SECURITY = {
     "Content-Security-Policy": CSP,
@@ -158,6 +159,7 @@ async def test_the_page_carries_the_rules_of_its_shows_stage_size(
             "room": str(rules.NAME_MAX_LENGTH),
             "name": str(rules.NAME_MAX_LENGTH),
             "chat": str(rules.CHAT_MAX_LENGTH),
+            "question": str(rules.QUESTION_MAX_LENGTH),
         }
     default = await serve()
     other = await (await client.get("/")).read()

@@ -56,3 +56,29 @@ def test_what_clients_are_told_is_what_the_server_enforces() -> None:
         "other": 100,
     }
     assert re.compile(told["nameForbidden"]).search("a\x00") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("How do I get on stage?", None),
+        ("", None),  # empty means no question
+        ("   ", None),
+        ("Ça va? 👋🏽 ok", None),
+        ("x" * 200, None),
+        ("x" * 201, "question must be at most 200 characters"),
+        ("two\nlines", "question must not contain control characters"),
+        ("tab\there", "question must not contain control characters"),
+        ("swap\u202eme", "question must not contain control characters"),
+        ("zero\u200bwidth", "question must not contain control characters"),
+    ],
+)
+def test_question_problem_takes_the_name_rule_and_its_own_length(
+    text: str, problem: str | None
+) -> None:
+    assert rules.question_problem(text) == problem
+
+
+def test_the_page_is_told_the_question_limit() -> None:
+    told = rules.for_clients(stage_size=1)
+    assert told["questionMaxLength"] == rules.QUESTION_MAX_LENGTH == 200

@@ -16,7 +16,7 @@ ROOM = "my-show"
 
 
 class FakeRooms:
-    """LiveKit's room service in memory (implements service.RoomGateway)."""
+    """LiveKit's room service in memory (implements show.gateways.RoomGateway)."""
 
     def __init__(self) -> None:
         self.rooms: dict[str, dict[str, Participant]] = {}

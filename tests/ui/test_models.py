@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from hostdesk.show.mirror import ChatLine, ShowMirror
+from hostdesk.show.participants import Participant, question_attributes
 from hostdesk.show.roles import Role
 from hostdesk.ui.chat_model import CHAT_LINES, ChatModel
 from hostdesk.ui.models import (
@@ -299,6 +301,41 @@ def test_the_queue_shows_renames_and_invitations(mirror: ShowMirror, tested: Tes
     assert rows(hands) == ["1. Ann — 1:00", "2. Robert — 0:00"]
     assert rows(hands, HandQueueModel.InvitedRole) == [False, True]
     assert rows(hands, HandQueueModel.HandRole) == [clock.now - MINUTE, clock.now]
+
+
+def _asking(identity: str, hand: int, question: str) -> Participant:
+    """A viewer whose raised hand carries `question`, as the server writes it."""
+    raised = viewer(identity, hand=hand)
+    return replace(raised, attributes={**raised.attributes, **question_attributes(question)})
+
+
+def test_the_queue_shows_a_question_in_the_row_and_whole_in_the_tooltip(
+    mirror: ShowMirror, tested: Tested
+) -> None:
+    clock = Clock()
+    hands = queue(mirror, tested, clock)
+    long_question = "How do I " + "really " * 30 + "get on stage?"
+    mirror.seen(viewer("ann", hand=clock.now - MINUTE))
+    mirror.seen(_asking("bob", clock.now, long_question))
+
+    assert rows(hands) == ["1. Ann — 1:00", f'2. Bob — 0:00 — "{long_question}"']
+    assert rows(hands, Qt.ItemDataRole.ToolTipRole) == [None, long_question]
+
+
+def test_a_question_cleared_changes_its_row_only_and_the_hand_stays(
+    mirror: ShowMirror, tested: Tested
+) -> None:
+    clock = Clock()
+    hands = queue(mirror, tested, clock)
+    mirror.seen(_asking("ann", clock.now - MINUTE, "First?"))
+    mirror.seen(viewer("bob", hand=clock.now))
+    seen = Recorder(hands)
+
+    mirror.seen(viewer("ann", hand=clock.now - MINUTE))  # the attribute went, the hand did not
+
+    assert seen.take() == [("chg", 0, 0)]
+    assert rows(hands) == ["1. Ann — 1:00", "2. Bob — 0:00"]
+    assert rows(hands, Qt.ItemDataRole.ToolTipRole) == [None, None]
 
 
 def test_waiting_times_tick_when_the_clock_advances_and_the_timer_fires(

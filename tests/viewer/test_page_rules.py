@@ -15,8 +15,9 @@ from aiohttp.test_utils import TestServer
 from hostdesk.api.app import create_app
 from hostdesk.api.auth import Auth
 from hostdesk.livekit.tokens import Tokens
-from hostdesk.service import RoomGateway, ShowService
+from hostdesk.service import ShowService
 from hostdesk.show import rules
+from hostdesk.show.gateways import RoomGateway
 from tests.support.browser_fixtures import OpenPage, ViewerPage
 
 STAGE_SIZE = 2
