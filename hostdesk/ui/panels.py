@@ -165,7 +165,10 @@ class HandsPanel(QGroupBox):
         self.invite_button = QPushButton("Invite to stage")
         self.lower_button = QPushButton("Lower hand")
         self.clear_question_button = QPushButton("Clear question")
+        # A long question is cut with "…" at the view's edge (the tooltip has all of it): no
+        # sideways scrolling, which would hide the names and times of every other row.
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         buttons = QHBoxLayout()
         buttons.addWidget(self.invite_button)
         buttons.addWidget(self.lower_button)

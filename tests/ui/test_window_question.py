@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from tests.support.bots import Bot
-from tests.support.desk_fixtures import Desk, eventually, select_hand, viewer
+from tests.support.desk_fixtures import Desk, eventually, save_screenshot, select_hand, viewer
 
 
 async def _raise_with_question(desk: Desk, bot: Bot, question: str) -> None:
@@ -44,6 +44,7 @@ async def test_the_queue_shows_a_question_and_clear_question_removes_it_only(
     )
     model = desk.window.hands_model
     assert model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole) == long_question
+    save_screenshot(desk, "host-questions.png")
 
     select_hand(desk, 0)
     desk.window.hands.clear_question_button.click()

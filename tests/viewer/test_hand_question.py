@@ -4,7 +4,9 @@ the page shows it back while the hand is up, and the host's Clear question takes
 from __future__ import annotations
 
 import asyncio
+import os
 import time
+from pathlib import Path
 
 from hostdesk.show import rules
 from tests.support.browser_fixtures import OpenPage, ViewerPage
@@ -53,6 +55,9 @@ async def test_a_typed_question_goes_up_with_the_hand_to_the_host_and_can_be_cle
     )
     assert await field.is_hidden()  # no second question while the hand is up
     assert await ada.page.text_content("#hand-button") == "Lower hand"
+    shots = Path(os.environ.get("HOSTDESK_SCREENSHOT_DIR", "docs/screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    await ada.page.screenshot(path=str(shots / "viewer-question.png"))
 
     select_hand(desk, 0)
     desk.window.hands.clear_question_button.click()
