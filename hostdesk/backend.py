@@ -21,12 +21,14 @@ from hostdesk.api.auth import Auth
 from hostdesk.api.clients import ClientAddresses
 from hostdesk.api.relay import SignallingRelay
 from hostdesk.api.routes import Signalling
+from hostdesk.blocks_store import BlockStore
 from hostdesk.config import ConfigError, LiveKitSettings, Settings
 from hostdesk.devserver import LiveKitServerMissing, LocalLiveKitServer
 from hostdesk.livekit.rooms import LiveKitRooms
 from hostdesk.livekit.tokens import Tokens
 from hostdesk.reach import Audience, Reach, resolve
 from hostdesk.service import ShowService
+from hostdesk.tasks import TaskSet
 from hostdesk.tls import (
     Certificate,
     TlsError,
@@ -249,7 +251,12 @@ async def start_backend(settings: Settings) -> Backend:
         rooms = LiveKitRooms(livekit.url, livekit.api_key, livekit.api_secret)
         stack.push_async_callback(rooms.aclose)
         tokens = Tokens(livekit.api_key, livekit.api_secret, livekit.url)
-        service = ShowService(rooms, tokens, stage_size=settings.stage_size)
+        service = ShowService(
+            rooms, tokens, stage_size=settings.stage_size, block_records=BlockStore()
+        )
+        sweeper = TaskSet(log)
+        sweeper.spawn(service.moderation.sweep_forever(), name="blocked sweep")
+        stack.push_async_callback(sweeper.aclose)
         auth = Auth(enabled=settings.auth, api_key=settings.api_key, verifier=tokens)
         listening = await _listen(service, auth, livekit, settings, reach, tls)
         backend = Backend(settings, livekit, service, tokens, auth, dev, listening, stack.pop_all())

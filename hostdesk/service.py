@@ -2,7 +2,8 @@
 
 Both the HTTP API and the host's window call this service; neither talks to LiveKit's room
 service directly. LiveKit holds the show's state (roles in metadata, hands in attributes); the
-service keeps only short reservations and per-room locks so racing requests stay consistent.
+service keeps only short reservations and per-room locks so racing requests stay consistent,
+and, through `moderation` (`hostdesk.moderation`), the host's blocks.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hostdesk.moderation import ROOM_NOT_FOUND as ROOM_NOT_FOUND
+from hostdesk.moderation import Moderation
 from hostdesk.show import messages, rules, stage
+from hostdesk.show.blocks import Blocklist, BlockRecords
 from hostdesk.show.errors import Forbidden, InvalidInput, NotFound
 from hostdesk.show.gateways import RoomGateway, TokenMinter
 from hostdesk.show.messages import DataMessage
@@ -31,8 +35,6 @@ from hostdesk.show.roles import JOINABLE_ROLES, PERMISSIONS, Metadata, Role
 from hostdesk.show.validation import check_name, new_identity
 
 log = logging.getLogger("hostdesk.service")
-
-ROOM_NOT_FOUND = "Room not found"
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class ShowService:
         stage_size: int = rules.DEFAULT_STAGE_SIZE,
         clock_ms: Callable[[], int] = now_ms,
         reservations: Reservations | None = None,
+        block_records: BlockRecords | None = None,
     ) -> None:
         self.rooms = rooms
         self.tokens = tokens
@@ -92,6 +95,7 @@ class ShowService:
         self._clock_ms = clock_ms
         self._reservations = reservations or Reservations()
         self._locks: dict[str, asyncio.Lock] = {}
+        self.moderation = Moderation(rooms, Blocklist(block_records), clock_ms)
 
     def _room_lock(self, room: str) -> asyncio.Lock:
         """Serialises the checks-then-changes of one room (a lock is a few bytes; kept)."""
@@ -100,22 +104,31 @@ class ShowService:
     # -- joining ------------------------------------------------------------------------------
 
     async def join(
-        self, room: str, display_name: str, role: str, *, identity: str | None = None
+        self,
+        room: str,
+        display_name: str,
+        role: str,
+        *,
+        identity: str | None = None,
+        client_id: str | None = None,
     ) -> Joined:
         """A token to join `room`. `identity` is for the host's own window only (never from a
         request): the same identity for the same show on the same computer, so that a
         restarted window takes its dead session's place (a host of that identity already in
-        the room is its own ghost, not a second host)."""
+        the room is its own ghost, not a second host). `client_id` is the viewer's browser:
+        a blocked one is refused, any other remembered with the identity it gets."""
         check_name("roomName", room)
         check_name("participantName", display_name)
         wanted = _JOINABLE.get(role)
         if wanted is None:
             raise InvalidInput(stage.ROLE_NOT_JOINABLE)
+        self.moderation.check_join(room, client_id, refusable=wanted is not Role.HOST)
         if identity is None or wanted is not Role.HOST:
             identity = new_identity(wanted.value, display_name)
         if wanted is Role.HOST:
             await self._claim_host(room, identity)
         token = self.tokens.mint(room, identity, display_name, wanted)
+        self.moderation.joined(room, identity, client_id)
         return Joined(token, self.tokens.ws_url, room, wanted, identity)
 
     async def _claim_host(self, room: str, identity: str) -> None:

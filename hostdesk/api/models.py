@@ -63,6 +63,16 @@ QUESTION = Meta(
         "pattern": "^[^" + NAME_FORBIDDEN_CLASS[1:-1].replace(_SURROGATES, "") + "]*$",
     },
 )
+#: The viewer's browser, for blocks. Its rule is the name rule, checked by the service with the
+#: rule's own messages; empty is the same as absent (the decoder has a default to tell by).
+CLIENT_ID = Meta(
+    description="Optional opaque id the viewer's page keeps in its browser storage and sends "
+    "with every join. " + NAME_RULE + " A blocked one is refused (403); empty means none.",
+    extra_json_schema={
+        "maxLength": NAME_MAX_LENGTH,
+        "pattern": "^$|" + DOCUMENTED_NAME_PATTERN,
+    },
+)
 #: The roles a client may ask for at join (the service refuses the others with its message).
 JoinRole = Annotated[
     str,
@@ -102,6 +112,7 @@ class JoinRequest(Request):
         Name, Meta(description="Display name for the participant. " + NAME_RULE)
     ]
     role: JoinRole
+    client_id: Annotated[str, CLIENT_ID] = ""
 
 
 class InviteRequest(Request):
@@ -215,6 +226,26 @@ class Success(Reply):
     """The action was done."""
 
     success: SuccessFlag
+
+
+class BlockEntry(Reply):
+    """A participant the host blocked."""
+
+    identity: Annotated[str, Meta(description="The identity that was blocked.")]
+    name: Annotated[str, Meta(description="Their display name when they were blocked.")]
+    blocked_at: Annotated[
+        str,
+        Meta(
+            description="When, UTC, with milliseconds.",
+            extra_json_schema={"format": "date-time"},
+        ),
+    ]
+
+
+class BlockList(Reply):
+    """Everyone blocked from the room, oldest first."""
+
+    blocks: list[BlockEntry]
 
 
 class StageChange(Reply):

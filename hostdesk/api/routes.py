@@ -4,73 +4,37 @@ returns its reply model."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 
 from aiohttp import web
 
+from hostdesk.api import block_routes as block_routes
 from hostdesk.api import models
-from hostdesk.api.auth import HOST_ONLY, Auth
-from hostdesk.api.endpoints import KEY_ONLY, KEY_OR_TOKEN, OPEN, OPEN_OR_KEY, Doc, Endpoints
+from hostdesk.api.auth import HOST_ONLY
+from hostdesk.api.context import API as API
+from hostdesk.api.context import AUTH as AUTH
+from hostdesk.api.context import HOST_IN_BODY, HOST_ONLY_CALL
+from hostdesk.api.context import SERVICE as SERVICE
+from hostdesk.api.context import SIGNALLING as SIGNALLING
+from hostdesk.api.context import Signalling as Signalling
+from hostdesk.api.context import auth_of as _auth
+from hostdesk.api.context import room_of as _room
+from hostdesk.api.context import routes as routes
+from hostdesk.api.context import service_of as _service
+from hostdesk.api.endpoints import KEY_ONLY, KEY_OR_TOKEN, OPEN, OPEN_OR_KEY, Doc
 from hostdesk.api.openapi import build_document
-from hostdesk.reach import viewer_livekit_url
-from hostdesk.service import ROOM_NOT_FOUND, ShowService
+from hostdesk.service import ROOM_NOT_FOUND
 from hostdesk.service import StageChange as ServiceStageChange
 from hostdesk.show import stage
+from hostdesk.show.blocks import BLOCKED_JOIN
 from hostdesk.show.participants import Participant, RoomSummary
 from hostdesk.show.roles import Role
-
-
-@dataclass(frozen=True)
-class Signalling:
-    """How a caller reaches LiveKit. `livekit_url` is the server as HostDesk reaches it (the
-    relay's one upstream); `viewer_url` as others may reach it directly ("" = the same);
-    `public_url` and `tls` make the origin a page was served from."""
-
-    livekit_url: str
-    viewer_url: str = ""
-    public_url: str = ""
-    tls: bool = False
-
-    def page_origin(self, request: web.Request) -> str:
-        # The Host the caller used is the address that works from where they are.
-        return self.public_url or f"{'https' if self.tls else 'http'}://{request.host}"
-
-    def ws_url(self, request: web.Request) -> str:
-        """The `wsUrl` that works from the computer that asked (hostdesk.reach)."""
-        return viewer_livekit_url(self.viewer_url or self.livekit_url, self.page_origin(request))
-
-
-SERVICE = web.AppKey("service", ShowService)
-AUTH = web.AppKey("auth", Auth)
-SIGNALLING = web.AppKey("signalling", Signalling)
 
 JOIN_HOST_NEEDS_KEY = "Joining as host needs the API key"
 LIST_ROOMS_NEEDS_KEY = "Listing all rooms needs the API key"
 OWN_HAND_ONLY = "You can only raise or lower your own hand"
-
-HOST_ONLY_CALL = "Host only: the API key, or the host's token for this room."
-HOST_IN_BODY = (
-    HOST_ONLY_CALL + " With a host token, `hostIdentity` must be that token's identity; in every "
-    "mode `hostIdentity` must be the room's host."
-)
-
-API = Endpoints()
-routes = API.routes
-
-
-def _service(request: web.Request) -> ShowService:
-    return request.app[SERVICE]
-
-
-def _auth(request: web.Request) -> Auth:
-    return request.app[AUTH]
-
-
-def _room(request: web.Request) -> str:
-    """The room name of the path (checked before the handler runs)."""
-    return request.match_info["roomName"]
+CLIENT_ID_NOT_TEXT = "clientId must be a string"
 
 
 @API.with_body(
@@ -85,7 +49,11 @@ def _room(request: web.Request) -> str:
         "yet connected). The room is created when the host joins.",
         "rooms",
         OPEN_OR_KEY,
-        {400: (stage.ROLE_NOT_JOINABLE,), 403: (JOIN_HOST_NEEDS_KEY,), 409: (stage.ROOM_HAS_HOST,)},
+        {
+            400: (stage.ROLE_NOT_JOINABLE, CLIENT_ID_NOT_TEXT),
+            403: (JOIN_HOST_NEEDS_KEY, BLOCKED_JOIN),
+            409: (stage.ROOM_HAS_HOST,),
+        },
     ),
     models.JoinRequest,
     models.JoinReply,
@@ -93,7 +61,10 @@ def _room(request: web.Request) -> str:
 async def join(request: web.Request, body: models.JoinRequest) -> models.JoinReply:
     if body.role == Role.HOST.value:
         _auth(request).require_api_key(request, JOIN_HOST_NEEDS_KEY)
-    joined = await _service(request).join(body.room_name, body.participant_name, body.role)
+    client_id = body.client_id or None
+    joined = await _service(request).join(
+        body.room_name, body.participant_name, body.role, client_id=client_id
+    )
     return models.JoinReply(
         joined.token,
         request.app[SIGNALLING].ws_url(request),

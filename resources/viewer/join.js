@@ -1,7 +1,8 @@
 // @ts-check
 // The two API calls before LiveKit: wait until the show has a host (polling the room's info),
 // then ask for a viewer token, retrying while the server or LiveKit is unavailable. What the
-// page shows meanwhile goes through `say` (the phase and its notice).
+// page shows meanwhile goes through `say` (the phase and its notice). Every join carries this
+// browser's `clientId`, so that a host who blocks a viewer keeps their browser out too.
 
 import { ApiError, api, roomPath } from "./api.js";
 import { messageOf, sleep } from "./report.js";
@@ -12,6 +13,30 @@ import { NOT_STARTED } from "./status.js";
 /** @typedef {{token: string, wsUrl: string, identity: string}} Joined */
 
 const POLL_MS = 2_000;
+const CLIENT_ID_KEY = "hostdesk.clientId";
+/** @type {string} */
+let unstoredClientId = "";
+
+/** A random id, also where `crypto.randomUUID` is missing (plain http to another computer). */
+function randomId() {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** This browser's id, made once and kept in localStorage (in memory when storage is off). */
+export function clientId() {
+  try {
+    const kept = localStorage.getItem(CLIENT_ID_KEY);
+    if (kept) return kept;
+    const made = randomId();
+    localStorage.setItem(CLIENT_ID_KEY, made);
+    return made;
+  } catch {
+    unstoredClientId ||= randomId();
+    return unstoredClientId;
+  }
+}
 export const RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000];
 
 /**
@@ -35,7 +60,8 @@ export async function waitForHost(room, say) {
 }
 
 /**
- * A viewer token. Throws the server's ApiError when it refuses the join itself (4xx but 429).
+ * A viewer token. Throws the server's ApiError when it refuses the join itself (4xx but 429),
+ * such as the 403 of a blocked browser, whose message the join form shows.
  * @param {string} room
  * @param {string} name
  * @param {Say} say
@@ -45,7 +71,7 @@ export async function requestToken(room, name, say) {
   for (let attempt = 0; ; attempt += 1) {
     say("connecting");
     try {
-      const body = { roomName: room, participantName: name, role: "viewer" };
+      const body = { roomName: room, participantName: name, role: "viewer", clientId: clientId() };
       const { token, wsUrl, identity } = await api("POST", "/api/rooms/join", body);
       if (typeof token !== "string" || typeof wsUrl !== "string" || !token || !wsUrl) {
         throw new ApiError(500, "The server sent no token");

@@ -1,0 +1,77 @@
+"""Blocking while the host's window runs: the blocked viewer is disconnected, and coming back
+with the token they still hold (LiveKit cannot revoke it) gets them removed again within 2 s."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from hostdesk.paths import ENV_CONFIG
+from tests.support.api_fixtures import StartApi
+from tests.support.bots import Bot
+from tests.support.desk_fixtures import Desk, eventually, host_window, viewer
+
+#: The issue's bound: a blocked participant back in the room is out again within this.
+REMOVED_WITHIN_S = 2.0
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def blocking_desk(
+    start_api: StartApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Desk]:
+    """The window on a HostDesk whose blocks go to this test's own config folder."""
+    monkeypatch.setenv(ENV_CONFIG, str(tmp_path / "config"))
+    async with host_window(await start_api(auth=True), tmp_path) as desk:
+        yield desk
+
+
+async def test_a_blocked_viewer_reconnecting_with_their_old_token_is_removed_at_once(
+    blocking_desk: Desk,
+) -> None:
+    desk = blocking_desk
+    await desk.go_live()
+    troll = await viewer(desk, "Troll")
+    bystander = await viewer(desk, "Sam Viewer")
+
+    await desk.control.block(troll.identity)
+    await asyncio.wait_for(troll.disconnected.wait(), 10)
+    await eventually(lambda: desk.mirror.get(troll.identity) is None, 10, "troll gone")
+    await troll.close()
+
+    again = Bot(troll.identity, troll.token, troll.url)
+    desk.api.bots.append(again)
+    started = time.monotonic()
+    await again.connect()
+    await asyncio.wait_for(again.disconnected.wait(), REMOVED_WITHIN_S)
+    took = time.monotonic() - started
+    print(f"blocked reconnect removed after {took:.2f} s")
+    await eventually(lambda: desk.mirror.get(troll.identity) is None, 5, "troll gone again")
+    assert desk.mirror.get(bystander.identity) is not None
+    assert not bystander.disconnected.is_set()
+    listed = await desk.api.request("GET", f"/api/rooms/{desk.room}/blocks", key=True)
+    assert [b["identity"] for b in listed.body["blocks"]] == [troll.identity]
+
+
+async def test_an_unblocked_viewer_may_come_back_with_their_token(blocking_desk: Desk) -> None:
+    desk = blocking_desk
+    await desk.go_live()
+    troll = await viewer(desk, "Troll")
+    await desk.control.block(troll.identity)
+    await asyncio.wait_for(troll.disconnected.wait(), 10)
+    await troll.close()
+    reply = await desk.api.request(
+        "DELETE", f"/api/rooms/{desk.room}/blocks/{troll.identity}", key=True
+    )
+    assert reply.status == 200
+
+    again = Bot(troll.identity, troll.token, troll.url)
+    desk.api.bots.append(again)
+    await again.connect()
+    await eventually(lambda: desk.mirror.get(troll.identity), 10, "troll back in the audience")
+    await asyncio.sleep(REMOVED_WITHIN_S)  # the window's removal would have come by now
+    assert not again.disconnected.is_set()
