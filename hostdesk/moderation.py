@@ -15,10 +15,17 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from hostdesk.show.blocks import BLOCK_NOT_FOUND, BLOCKED_JOIN, Block, Blocklist
-from hostdesk.show.errors import Forbidden, NotFound, ShowError
+from hostdesk.show.blocks import (
+    BLOCK_NOT_FOUND,
+    BLOCKED_JOIN,
+    HOST_NOT_BLOCKABLE,
+    Block,
+    Blocklist,
+)
+from hostdesk.show.errors import Forbidden, InvalidInput, NotFound, ShowError
 from hostdesk.show.gateways import RoomGateway
 from hostdesk.show.participants import Participant
+from hostdesk.show.roles import Role
 from hostdesk.show.validation import check_name
 
 log = logging.getLogger("hostdesk.moderation")
@@ -59,6 +66,8 @@ class Moderation:
     async def block(self, room: str, identity: str) -> Block:
         """Disconnects the participant and keeps them out (their browser too, when known)."""
         participant = await self._participant(room, identity)
+        if participant.role is Role.HOST:
+            raise InvalidInput(HOST_NOT_BLOCKABLE)
         blocks = self.blocklist.room(room)
         block = blocks.block(identity, participant.display_name, self._clock_ms())
         self.blocklist.saved(room)  # recorded first: a reconnect racing the removal is caught

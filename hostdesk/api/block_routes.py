@@ -13,7 +13,7 @@ from hostdesk.api.context import API, HOST_ONLY_CALL, auth_of, room_of, service_
 from hostdesk.api.endpoints import KEY_OR_TOKEN, Doc
 from hostdesk.moderation import ROOM_NOT_FOUND
 from hostdesk.show import stage
-from hostdesk.show.blocks import BLOCK_NOT_FOUND, Block
+from hostdesk.show.blocks import BLOCK_NOT_FOUND, HOST_NOT_BLOCKABLE, Block
 
 
 @API.plain(
@@ -25,10 +25,15 @@ from hostdesk.show.blocks import BLOCK_NOT_FOUND, Block
         "Block a participant: remove them and keep them out",
         HOST_ONLY_CALL + " The participant is disconnected; the browser they joined from "
         "(its `clientId`) is refused at join (403), and reconnecting with a token they still "
-        "hold gets them removed again within 2 s. Kept (across restarts) until lifted.",
+        "hold gets them removed again within 2 s. Kept (across restarts) until lifted. The "
+        "host cannot be blocked (400).",
         "rooms",
         KEY_OR_TOKEN,
-        {403: (HOST_ONLY,), 404: (stage.PARTICIPANT_NOT_FOUND, ROOM_NOT_FOUND)},
+        {
+            400: (HOST_NOT_BLOCKABLE,),
+            403: (HOST_ONLY,),
+            404: (stage.PARTICIPANT_NOT_FOUND, ROOM_NOT_FOUND),
+        },
     ),
     models.Success,
 )

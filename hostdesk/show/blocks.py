@@ -18,6 +18,7 @@ REMEMBERED_CLIENTS_PER_ROOM = 10_000
 
 BLOCKED_JOIN = "You cannot join this show"
 BLOCK_NOT_FOUND = "Block not found"
+HOST_NOT_BLOCKABLE = "The host cannot be blocked"
 
 
 @dataclass(frozen=True)

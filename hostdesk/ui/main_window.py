@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         )
         self.audience.invite_clicked.connect(lambda i: b.run("Invite", c.invite(i), i))
         self.audience.remove_clicked.connect(self.ask_remove)
+        self.audience.block_clicked.connect(self.ask_block)
         self.audience.search.textChanged.connect(self.audience_filter.setFilterFixedString)
         self.chat.send_clicked.connect(lambda text: b.add("Chat", c.chat(text)))
         s.demote_clicked.connect(self.demote)
@@ -312,6 +313,21 @@ class MainWindow(QMainWindow):
             box.accepted.connect(
                 lambda: self.bridge.run("Remove", self.control.remove(identity), identity)
             )
+        box.open()
+
+    def ask_block(self, identity: str) -> None:
+        member = self.control.mirror.get(identity)
+        name = member.name if member else identity
+        box = confirm(
+            self,
+            f"Block {name}?",
+            f"{name} will be disconnected and cannot come back to this show, from this browser "
+            "or with the link they have. You can lift it later.",
+            "Block",
+        )
+        box.accepted.connect(
+            lambda: self.bridge.run("Block", self.control.block(identity), identity)
+        )
         box.open()
 
     # -- state and messages -------------------------------------------------------------------

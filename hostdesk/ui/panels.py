@@ -192,6 +192,7 @@ class AudiencePanel(QGroupBox):
 
     invite_clicked = Signal(str)
     remove_clicked = Signal(str)
+    block_clicked = Signal(str)
 
     def __init__(self, model: QAbstractItemModel, parent: QWidget | None = None) -> None:
         super().__init__("Audience", parent)
@@ -201,15 +202,18 @@ class AudiencePanel(QGroupBox):
         self.view = _list(model)
         self.invite_button = QPushButton("Invite to stage")
         self.remove_button = QPushButton("Remove…")
+        self.block_button = QPushButton("Block…")
         buttons = QHBoxLayout()
         buttons.addWidget(self.invite_button)
         buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.block_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.view)
         layout.addLayout(buttons)
         self.invite_button.clicked.connect(lambda: self._emit(self.invite_clicked))
         self.remove_button.clicked.connect(lambda: self._emit(self.remove_clicked))
+        self.block_button.clicked.connect(lambda: self._emit(self.block_clicked))
 
     def _emit(self, signal: SignalInstance) -> None:
         identity = _selected_identity(self.view)

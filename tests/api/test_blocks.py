@@ -131,7 +131,7 @@ async def test_blocking_someone_not_there_says_who_is_missing(
     config_folder: Path, start_api: StartApi
 ) -> None:
     api = await start_api()
-    room, _host, _troll = await show_with_troll(api, "browser-w")
+    room, host_bot, _troll = await show_with_troll(api, "browser-w")
     unknown = await api.request(
         "POST", f"/api/rooms/{room}/participants/viewer-nobody/block", key=True
     )
@@ -144,6 +144,10 @@ async def test_blocking_someone_not_there_says_who_is_missing(
     assert (not_blocked.status, not_blocked.body) == (404, {"error": BLOCK_NOT_FOUND})
     bad_path = await api.request("GET", f"/api/rooms/{' '}/blocks", key=True)
     assert (bad_path.status, bad_path.body) == (400, {"error": "roomName must not be empty"})
+    host = await api.request(
+        "POST", f"/api/rooms/{room}/participants/{host_bot.identity}/block", key=True
+    )
+    assert (host.status, host.body) == (400, {"error": "The host cannot be blocked"})
 
 
 @pytest.mark.parametrize(

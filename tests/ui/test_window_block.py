@@ -12,6 +12,7 @@ import pytest
 import pytest_asyncio
 
 from hostdesk.paths import ENV_CONFIG
+from hostdesk.ui.models import IDENTITY_ROLE
 from tests.support.api_fixtures import StartApi
 from tests.support.bots import Bot
 from tests.support.desk_fixtures import Desk, eventually, host_window, viewer
@@ -38,7 +39,12 @@ async def test_a_blocked_viewer_reconnecting_with_their_old_token_is_removed_at_
     troll = await viewer(desk, "Troll")
     bystander = await viewer(desk, "Sam Viewer")
 
-    await desk.control.block(troll.identity)
+    # As the host does it: the troll's row, Block…, and yes in the confirmation.
+    view = desk.window.audience.view
+    rows = [view.model().index(r, 0) for r in range(view.model().rowCount())]
+    view.setCurrentIndex(next(i for i in rows if i.data(IDENTITY_ROLE) == troll.identity))
+    desk.window.audience.block_button.click()
+    await desk.accept_confirmation()
     await asyncio.wait_for(troll.disconnected.wait(), 10)
     await eventually(lambda: desk.mirror.get(troll.identity) is None, 10, "troll gone")
     await troll.close()
