@@ -220,8 +220,10 @@ def servers(work: Path) -> list[Server]:
 class Running:
     """One server process on a free port (pinned to its core), stopped on exit."""
 
-    def __init__(self, server: Server, pin: bool) -> None:
+    def __init__(self, server: Server, pin: bool, work: Path) -> None:
         self.server = server
+        # Its output goes to a file: a pipe nobody reads fills up and stalls the server.
+        self.log = work / f"{server.name}.log"
         self.port = free_port()
         port_args = ["--port", str(self.port), "--api-key", "bench"]
         command = [*server.command, *(port_args if server.name == "hostdesk" else [str(self.port)])]
@@ -234,7 +236,7 @@ class Running:
             cwd=server.cwd,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log.open("wb"),
         )
 
     def join(self) -> dict[str, Any]:
@@ -242,8 +244,9 @@ class Running:
             return ask_join(self.port)
         except RuntimeError:
             self.proc.kill()
-            _, err = self.proc.communicate(timeout=10)
-            raise SystemExit(f"{self.server.name} did not start: {err.decode()[-2000:]}") from None
+            self.proc.wait(10)
+            err = self.log.read_text(errors="replace")
+            raise SystemExit(f"{self.server.name} did not start: {err[-2000:]}") from None
 
     def cpu_s(self) -> float:
         """User + system CPU of the server process, all its threads (Node's pool included)."""
@@ -351,7 +354,7 @@ def main() -> int:
         f"{args.seconds} s per server and load, servers interleaved",
         flush=True,
     )
-    running = [Running(server, args.pin) for server in servers(work)]
+    running = [Running(server, args.pin, work) for server in servers(work)]
     try:
         # The same token from each, or no measurement at all.
         check_same_token({r.server.name: r.join() for r in running})

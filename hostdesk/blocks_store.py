@@ -46,6 +46,19 @@ class BlockStore:
         blocks = [Block.from_json(entry) for entry in entries or []]
         return [block for block in blocks if block is not None]
 
+    def rooms(self) -> list[str]:
+        """The rooms that have a blocks file with at least one block."""
+        base = config_dir() if self._base is None else self._base
+        found = []
+        for path in sorted((base / FOLDER).glob("*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(data, dict) and isinstance(data.get("room"), str) and data.get("blocks"):
+                found.append(data["room"])
+        return found
+
     def save(self, room: str, blocks: list[Block]) -> None:
         path = self._file(private_dir(FOLDER, self._base), room)
         text = json.dumps({"room": room, "blocks": [b.to_json() for b in blocks]}, indent=1)

@@ -57,6 +57,7 @@ class BlockRecords(Protocol):
 
     def load(self, room: str) -> list[Block]: ...
     def save(self, room: str, blocks: list[Block]) -> None: ...
+    def rooms(self) -> list[str]: ...
 
 
 class MemoryRecords:
@@ -70,6 +71,9 @@ class MemoryRecords:
 
     def save(self, room: str, blocks: list[Block]) -> None:
         self._rooms[room] = list(blocks)
+
+    def rooms(self) -> list[str]:
+        return [room for room, blocks in self._rooms.items() if blocks]
 
 
 class RoomBlocks:
@@ -114,6 +118,13 @@ class Blocklist:
     def __init__(self, records: BlockRecords | None = None) -> None:
         self.records: BlockRecords = records or MemoryRecords()
         self._rooms: dict[str, RoomBlocks] = {}
+        self._blocked_rooms: set[str] | None = None  # read from the records on first use
+
+    def blocked_rooms(self) -> set[str]:
+        """The rooms that have blocks (from the records, the first time: a restart keeps them)."""
+        if self._blocked_rooms is None:
+            self._blocked_rooms = set(self.records.rooms())
+        return self._blocked_rooms
 
     def room(self, room: str) -> RoomBlocks:
         found = self._rooms.get(room)
@@ -123,4 +134,9 @@ class Blocklist:
 
     def saved(self, room: str) -> None:
         """Writes the room's blocks to its records (after a change)."""
-        self.records.save(room, self.room(room).all())
+        blocks = self.room(room).all()
+        self.records.save(room, blocks)
+        if blocks:
+            self.blocked_rooms().add(room)
+        else:
+            self.blocked_rooms().discard(room)

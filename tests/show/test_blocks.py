@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from hostdesk.blocks_store import BlockStore
+from hostdesk.moderation import Moderation
 from hostdesk.show.blocks import REMEMBERED_CLIENTS_PER_ROOM, Block, Blocklist, RoomBlocks
+from hostdesk.show.gateways import RoomGateway
 
 
 def test_blocking_an_identity_refuses_the_browser_it_joined_from() -> None:
@@ -88,3 +91,31 @@ def test_an_unreadable_blocks_file_means_no_blocks_not_a_crash(tmp_path: Path) -
     (file,) = (tmp_path / "blocks").iterdir()
     file.write_text("{not json", encoding="utf-8")
     assert store.load("show") == []
+
+
+def test_the_rooms_with_blocks_come_back_from_disk_after_a_restart(tmp_path: Path) -> None:
+    first = Blocklist(BlockStore(tmp_path))
+    first.room("show-a").block("viewer-troll", "Troll", 1_000)
+    first.saved("show-a")
+    first.room("show-b")  # looked at, never blocked in
+
+    again = Blocklist(BlockStore(tmp_path))  # a new HostDesk on the same config folder
+    assert again.blocked_rooms() == {"show-a"}
+    again.room("show-a").unblock("viewer-troll")
+    again.saved("show-a")
+    assert again.blocked_rooms() == set()
+    assert Blocklist(BlockStore(tmp_path)).blocked_rooms() == set()
+
+
+class _Untouchable:
+    """A LiveKit that fails the test if it is asked anything."""
+
+    def __getattr__(self, name: str) -> object:
+        raise AssertionError(f"LiveKit was called: {name}")
+
+
+async def test_without_blocks_the_sweep_asks_livekit_nothing(tmp_path: Path) -> None:
+    moderation = Moderation(
+        cast(RoomGateway, _Untouchable()), Blocklist(BlockStore(tmp_path)), lambda: 0
+    )
+    assert await moderation.sweep() == 0
