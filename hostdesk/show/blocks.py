@@ -129,7 +129,10 @@ class Blocklist:
     def room(self, room: str) -> RoomBlocks:
         found = self._rooms.get(room)
         if found is None:
-            found = self._rooms[room] = RoomBlocks(self.records.load(room))
+            # Only a room the records list has blocks to read: a join to any other room name
+            # (a typo, a troll's random names) costs no file read.
+            blocks = self.records.load(room) if room in self.blocked_rooms() else []
+            found = self._rooms[room] = RoomBlocks(blocks)
         return found
 
     def saved(self, room: str) -> None:

@@ -208,17 +208,21 @@ class ViewerPage:
         )
         return state
 
-    async def until(self, predicate: str, timeout: float = 10.0) -> Any:
-        """Polls `predicate` (a JavaScript function's source) until it is truthy. Not
-        Playwright's `wait_for_function`: its polling evaluates the predicate with
-        `new Function` in the page, which the page's CSP (no 'unsafe-eval') refuses."""
+    async def until(self, predicate: str, timeout: float = 15.0, what: str = "") -> Any:
+        """Polls `predicate` (JavaScript: an expression or a function's source) until it is
+        truthy, saying what the page showed on timeout. Not Playwright's `wait_for_function`:
+        its polling evaluates the predicate with `new Function` in the page, which the page's
+        CSP (no 'unsafe-eval') refuses."""
         deadline = time.monotonic() + timeout
         while True:
             value = await self.page.evaluate(predicate)
             if value:
                 return value
             if time.monotonic() > deadline:
-                raise AssertionError(f"{self.label}: {predicate} not true in {timeout:g} s")
+                raise AssertionError(
+                    f"timed out after {timeout:g} s waiting for {what or predicate}; "
+                    f"{await self.describe()}"
+                )
             await asyncio.sleep(0.02)
 
     async def describe(self) -> str:

@@ -3,29 +3,15 @@ the page shows it back while the hand is up, and the host's Clear question takes
 
 from __future__ import annotations
 
-import asyncio
 import os
-import time
 from pathlib import Path
 
 from hostdesk.show import rules
-from tests.support.browser_fixtures import OpenPage, ViewerPage
+from tests.support.browser_fixtures import OpenPage
 from tests.support.desk_fixtures import Desk, eventually, select_hand
 
 LIVE = "hostdeskViewer.state === 'live'"
 MY_QUESTION = "document.getElementById('my-question')"
-
-
-async def _until(viewer: ViewerPage, condition: str, timeout: float = 15.0, what: str = "") -> None:
-    """Waits for a JavaScript condition on the page, saying what the page showed on timeout."""
-    deadline = time.monotonic() + timeout
-    while not await viewer.page.evaluate(condition):
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"timed out after {timeout} s waiting for {what or condition}; "
-                f"{await viewer.describe()}"
-            )
-        await asyncio.sleep(0.02)
 
 
 async def test_a_typed_question_goes_up_with_the_hand_to_the_host_and_can_be_cleared(
@@ -35,7 +21,7 @@ async def test_a_typed_question_goes_up_with_the_hand_to_the_host_and_can_be_cle
     ada = await viewer_pages(f"{desk.api.url}/watch/{desk.room}", label="A")
     await ada.page.fill("#name-input", "Ada Viewer")
     await ada.page.click("#join-button")
-    await _until(ada, LIVE, 20, "the page live")
+    await ada.until(LIVE, 20, "the page live")
 
     field = ada.page.locator("#question-input")
     assert await field.get_attribute("maxlength") == str(rules.QUESTION_MAX_LENGTH)
@@ -49,7 +35,7 @@ async def test_a_typed_question_goes_up_with_the_hand_to_the_host_and_can_be_cle
         lambda: repr(desk.queue_rows()),
     )
     assert desk.queue_rows()[0].startswith("1. Ada Viewer — ")
-    await _until(ada, f"!{MY_QUESTION}.hidden", 5, "the page showing the question back")
+    await ada.until(f"!{MY_QUESTION}.hidden", 5, "the page showing the question back")
     assert (
         await ada.page.text_content("#my-question") == "Your question: “Which camera do you use?”"
     )
@@ -61,11 +47,11 @@ async def test_a_typed_question_goes_up_with_the_hand_to_the_host_and_can_be_cle
 
     select_hand(desk, 0)
     desk.window.hands.clear_question_button.click()
-    await _until(ada, f"{MY_QUESTION}.hidden", 5, "the question gone from the page")
+    await ada.until(f"{MY_QUESTION}.hidden", 5, "the question gone from the page")
     assert await ada.page.text_content("#queue") == "You are 1st in line"
     assert desk.hand_names() == ["Ada Viewer"] and '"' not in desk.queue_rows()[0]
 
     await ada.page.click("#hand-button")  # lowered: the field is back, empty
-    await _until(ada, "!document.getElementById('question-input').hidden", 5, "the field back")
+    await ada.until("!document.getElementById('question-input').hidden", 5, "the field back")
     await eventually(lambda: desk.hand_names() == [], 5, "the hand lowered at the host")
     assert await field.input_value() == ""

@@ -42,18 +42,6 @@ async def _join(open_page: OpenPage, desk: Desk, name: str, label: str, **size: 
     return viewer
 
 
-async def _until(viewer: ViewerPage, condition: str, timeout: float = 15.0, what: str = "") -> None:
-    """Waits for a JavaScript condition on the page, saying what the page showed on timeout."""
-    deadline = time.monotonic() + timeout
-    while not await viewer.page.evaluate(condition):
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"timed out after {timeout} s waiting for {what or condition}; "
-                f"{await viewer.describe()}"
-            )
-        await asyncio.sleep(0.02)
-
-
 def _select_hand(desk: Desk, row: int) -> None:
     view = desk.window.hands.view
     view.setCurrentIndex(view.model().index(row, 0))
@@ -83,16 +71,16 @@ async def test_a_viewer_raises_a_hand_comes_on_stage_is_seen_and_goes_back(
     ada = await _join(viewer_pages, desk, "Ada Viewer", "A")
     bo = await _join(viewer_pages, desk, "Bo Viewer", "B")
     for viewer in (ada, bo):
-        await _until(viewer, LIVE, 20, "the page live")
-        await _until(viewer, HOST_VIDEO_PLAYING, 15, "the host's video playing")
-    await _until(ada, "hostdeskViewer.viewerCount === 2", 10, "two viewers counted")
+        await viewer.until(LIVE, 20, "the page live")
+        await viewer.until(HOST_VIDEO_PLAYING, 15, "the host's video playing")
+    await ada.until("hostdeskViewer.viewerCount === 2", 10, "two viewers counted")
     assert await ada.page.text_content("#host-name") == "Jane Host"
 
     started = time.monotonic()
     await ada.page.click("#hand-button")
     await eventually(lambda: desk.hand_names() == ["Ada Viewer"], 5, "Ada's hand at the host")
     hand_seconds = time.monotonic() - started
-    await _until(ada, "hostdeskViewer.queuePosition === 1", 5, "Ada first in line")
+    await ada.until("hostdeskViewer.queuePosition === 1", 5, "Ada first in line")
     assert await ada.page.text_content("#queue") == "You are 1st in line"
     assert await ada.page.text_content("#hand-button") == "Lower hand"
     await ada.page.screenshot(path=str(_screenshot_dir() / "viewer-watching.png"))
@@ -114,9 +102,9 @@ async def test_a_viewer_raises_a_hand_comes_on_stage_is_seen_and_goes_back(
     accept_seconds = time.monotonic() - started
     assert desk.mirror.role_of(ada_identity := (await ada.view())["identity"]) is Role.GUEST
     assert desk.window.stage.guest_view.name == "Ada Viewer"
-    await _until(ada, "hostdeskViewer.onStage && hostdeskViewer.isPublishing", 10, "publishing")
-    await _until(ada, GUEST_VIDEO_PLAYING, 10, "Ada's self-view")
-    await _until(bo, GUEST_VIDEO_PLAYING, 15, "Ada's video on Bo's page")
+    await ada.until("hostdeskViewer.onStage && hostdeskViewer.isPublishing", 10, "publishing")
+    await ada.until(GUEST_VIDEO_PLAYING, 10, "Ada's self-view")
+    await bo.until(GUEST_VIDEO_PLAYING, 15, "Ada's video on Bo's page")
     assert await bo.page.text_content("#guest-name") == "Ada Viewer"
     await ada.page.screenshot(path=str(_screenshot_dir() / "viewer-on-stage.png"))
 
@@ -133,11 +121,11 @@ async def test_a_viewer_raises_a_hand_comes_on_stage_is_seen_and_goes_back(
 
     desk.window.stage.guest_tiles[0].demote_button.click()
     await eventually(lambda: desk.mirror.role_of(ada_identity) is Role.VIEWER, 10, "demotion")
-    await _until(
-        ada, "!hostdeskViewer.onStage && !hostdeskViewer.isPublishing", 10, "Ada stops publishing"
+    await ada.until(
+        "!hostdeskViewer.onStage && !hostdeskViewer.isPublishing", 10, "Ada stops publishing"
     )
-    await _until(bo, GUEST_TILE_GONE, 10, "the guest gone from Bo's stage")
-    await _until(ada, GUEST_TILE_GONE, 10, "Ada back in the audience")
+    await bo.until(GUEST_TILE_GONE, 10, "the guest gone from Bo's stage")
+    await ada.until(GUEST_TILE_GONE, 10, "Ada back in the audience")
     assert await ada.page.is_visible("#hand-button")
     print(f"\nraise hand -> host queue: {hand_seconds * 1000:.0f} ms")
     print(f"accept -> first guest frame on the host's tile: {accept_seconds * 1000:.0f} ms")
@@ -166,14 +154,14 @@ async def test_chat_shows_html_as_plain_text_on_the_pages_and_at_the_host(
     ada = await _join(viewer_pages, desk, "Ada Viewer", "A")
     bo = await _join(viewer_pages, desk, "Bo Viewer", "B")
     for viewer in (ada, bo):
-        await _until(viewer, LIVE, 20, "the page live")
+        await viewer.until(LIVE, 20, "the page live")
     dialogs: list[str] = []
     for viewer in (ada, bo):
         viewer.page.on("dialog", lambda dialog: dialogs.append(dialog.message))
 
     await ada.page.fill("#chat-input", CHAT_HTML)
     await ada.page.press("#chat-input", "Enter")
-    await _until(bo, f"{CHAT_TEXTS}.includes({json.dumps(CHAT_HTML)})", 10, "the line on B")
+    await bo.until(f"{CHAT_TEXTS}.includes({json.dumps(CHAT_HTML)})", 10, "the line on B")
     assert await bo.page.evaluate(_chat_line(CHAT_HTML)) == {
         "who": "Ada Viewer",
         "host": False,
@@ -199,9 +187,7 @@ async def test_chat_shows_html_as_plain_text_on_the_pages_and_at_the_host(
     desk.window.chat.input.setText("Welcome, both of you!")
     desk.window.chat.send_button.click()
     for viewer in (ada, bo):
-        await _until(
-            viewer, f"{_chat_line('Welcome, both of you!')} !== null", 10, "the host's line"
-        )
+        await viewer.until(f"{_chat_line('Welcome, both of you!')} !== null", 10, "the host's line")
         assert await viewer.page.evaluate(_chat_line("Welcome, both of you!")) == {
             "who": "Jane Host",
             "host": True,
@@ -235,22 +221,22 @@ async def test_a_removed_viewer_is_told_and_ending_the_show_tells_everyone(
     bo = await _join(viewer_pages, desk, "Bo Viewer", "B")
     cy = await _join(viewer_pages, desk, "Cy Removed", "C")
     for viewer in (ada, bo, cy):
-        await _until(viewer, LIVE, 20, "the page live")
+        await viewer.until(LIVE, 20, "the page live")
 
     cy_identity = (await cy.view())["identity"]
     await eventually(lambda: desk.mirror.get(cy_identity), 10, "Cy at the host")
     cy.expect_session_end()
     desk.window.ask_remove(cy_identity)
     await desk.accept_confirmation()
-    await _until(cy, "hostdeskViewer.state === 'removed'", 10, "Cy removed")
+    await cy.until("hostdeskViewer.state === 'removed'", 10, "Cy removed")
     assert await cy.page.evaluate(NOTICE) == "You were removed from the show"
-    await _until(ada, "hostdeskViewer.viewerCount === 2", 10, "Cy gone from the count")
+    await ada.until("hostdeskViewer.viewerCount === 2", 10, "Cy gone from the count")
 
     for viewer in (ada, bo):
         viewer.expect_session_end()
     desk.window.end_show()
     for viewer in (ada, bo):
-        await _until(viewer, "hostdeskViewer.state === 'ended'", 15, "the show ended")
+        await viewer.until("hostdeskViewer.state === 'ended'", 15, "the show ended")
         assert await viewer.page.evaluate(NOTICE) == "The show has ended"
         assert await viewer.page.is_hidden("#stage")
         assert await viewer.page.is_disabled("#chat-send")
@@ -265,8 +251,8 @@ async def test_a_viewer_early_waits_and_the_show_starts_when_the_host_goes_live(
 ) -> None:
     desk.room = new_room()
     ada = await _join(viewer_pages, desk, "Ada Early", "A")
-    await _until(ada, "hostdeskViewer.state === 'waiting'", 5, "waiting")
-    await _until(ada, f"{NOTICE} === 'The show has not started yet'", 5, "the notice")
+    await ada.until("hostdeskViewer.state === 'waiting'", 5, "waiting")
+    await ada.until(f"{NOTICE} === 'The show has not started yet'", 5, "the notice")
     # Two more looks at the room while there is no host: the page polls one look after the
     # other, so when the second starts the answer to the first (no host) has been taken in.
     looks: list[str] = []
@@ -279,8 +265,8 @@ async def test_a_viewer_early_waits_and_the_show_starts_when_the_host_goes_live(
 
     desk.window.go_live(GoLiveChoice(desk.room, "Jane Host", TEST_PATTERN, TONE))
     await eventually(lambda: desk.session.state is ConnectionState.LIVE, 15, "going live")
-    await _until(ada, LIVE, 20, "the page live by itself")
-    await _until(ada, HOST_VIDEO_PLAYING, 15, "the host's video")
+    await ada.until(LIVE, 20, "the page live by itself")
+    await ada.until(HOST_VIDEO_PLAYING, 15, "the host's video")
     assert await ada.page.is_hidden("#notice")
     assert await ada.page.evaluate("localStorage.getItem('hostdesk.viewerName')") == "Ada Early"
     await eventually(lambda: [m.name for m in desk.mirror.viewers] == ["Ada Early"], 10)
@@ -297,13 +283,13 @@ async def test_the_page_fits_a_phone_screen(
     assert await phone.page.evaluate(overflow) <= 0
     await phone.page.fill("#name-input", "Pia Phone With A Rather Long Name")
     await phone.page.click("#join-button")
-    await _until(phone, LIVE, 20, "the page live")
-    await _until(phone, HOST_VIDEO_PLAYING, 15, "the host's video")
+    await phone.until(LIVE, 20, "the page live")
+    await phone.until(HOST_VIDEO_PLAYING, 15, "the host's video")
     await phone.page.click("#hand-button")
-    await _until(phone, "hostdeskViewer.queuePosition === 1", 5, "first in line")
+    await phone.until("hostdeskViewer.queuePosition === 1", 5, "first in line")
     await phone.page.fill("#chat-input", "a-very-long-word-" * 20)
     await phone.page.press("#chat-input", "Enter")
-    await _until(phone, f"{CHAT_TEXTS}.length === 1", 5, "the line shown")
+    await phone.until(f"{CHAT_TEXTS}.length === 1", 5, "the line shown")
     assert await phone.page.evaluate(overflow) <= 0
     box = await phone.page.locator("#host-tile").bounding_box()
     assert box is not None and box["width"] <= 360
@@ -317,7 +303,7 @@ async def test_pages_rejoin_after_a_livekit_restart_and_get_their_stage_and_hand
     ada = await _join(viewer_pages, desk, "Ada Guest", "A")
     bo = await _join(viewer_pages, desk, "Bo Hand", "B")
     for viewer in (ada, bo):
-        await _until(viewer, LIVE, 20, "the page live")
+        await viewer.until(LIVE, 20, "the page live")
     await ada.page.click("#hand-button")
     await eventually(lambda: desk.hand_names() == ["Ada Guest"], 5, "Ada's hand")
     _select_hand(desk, 0)
@@ -336,15 +322,14 @@ async def test_pages_rejoin_after_a_livekit_restart_and_get_their_stage_and_hand
         f"hostdeskViewer.state === 'reconnecting' && {NOTICE}.toLowerCase().includes('reconnect')"
     )
     # Both at once: a page may be back before the other one has noticed.
-    await asyncio.gather(*(_until(v, reconnecting, 10, "reconnecting") for v in (ada, bo)))
+    await asyncio.gather(*(v.until(reconnecting, 10, "reconnecting") for v in (ada, bo)))
 
-    await _until(
-        ada,
+    await ada.until(
         f"{LIVE} && hostdeskViewer.onStage && hostdeskViewer.isPublishing",
         40,
         "Ada back on stage and publishing",
     )
-    await _until(bo, f"{LIVE} && hostdeskViewer.queuePosition === 1", 30, "Bo's hand back")
+    await bo.until(f"{LIVE} && hostdeskViewer.queuePosition === 1", 30, "Bo's hand back")
     assert (await ada.view())["identity"] == ada_identity  # the same token, the same person
     await eventually(
         lambda: (
@@ -354,7 +339,7 @@ async def test_pages_rejoin_after_a_livekit_restart_and_get_their_stage_and_hand
         "the guest and the hand restored at the host",
     )
     await eventually(lambda: _close_to(_centre(desk), CAMERA_RGB), 20, "Ada's video back")
-    await _until(bo, GUEST_VIDEO_PLAYING, 20, "Ada's video on Bo's page")
+    await bo.until(GUEST_VIDEO_PLAYING, 20, "Ada's video on Bo's page")
 
 
 async def test_an_invitation_from_anyone_but_the_host_is_ignored(
@@ -362,9 +347,9 @@ async def test_an_invitation_from_anyone_but_the_host_is_ignored(
 ) -> None:
     await desk.go_live()
     ada = await _join(viewer_pages, desk, "Ada Viewer", "A")
-    await _until(ada, LIVE, 20, "the page live")
+    await ada.until(LIVE, 20, "the page live")
     mallory = await desk.api.joined_bot(desk.room, "Mallory")
-    await _until(ada, "hostdeskViewer.viewerCount === 2", 10, "Mallory seen by the page")
+    await ada.until("hostdeskViewer.viewerCount === 2", 10, "Mallory seen by the page")
     ada_identity = (await ada.view())["identity"]
     now = int(time.time() * 1000)
     await mallory.send(
@@ -380,7 +365,7 @@ async def test_an_invitation_from_anyone_but_the_host_is_ignored(
     )
     marker = {"type": "chat_message", "senderId": "m", "senderName": "m", "timestamp": now}
     await mallory.send({**marker, "message": "after the forged invitation"})
-    await _until(ada, f"{_chat_line('after the forged invitation')} !== null", 10, "the marker")
+    await ada.until(f"{_chat_line('after the forged invitation')} !== null", 10, "the marker")
     assert await ada.page.is_hidden("#invite-dialog")
     assert (await ada.view())["onStage"] is False
 
@@ -410,7 +395,7 @@ async def test_the_home_page_asks_for_the_show_and_api_errors_read_plainly(
     await viewer.page.fill("#room-input", room)
     await viewer.page.fill("#name-input", "Rita Rapid")
     await viewer.page.click("#join-button")
-    await _until(viewer, LIVE, 20, "the page live")
+    await viewer.until(LIVE, 20, "the page live")
     assert urlsplit(viewer.page.url).path == f"/watch/{room}"
     assert await viewer.page.text_content("#host-name") == "Hank Host"
     assert await viewer.page.evaluate("localStorage.getItem('hostdesk.viewerName')") == (
@@ -420,10 +405,10 @@ async def test_the_home_page_asks_for_the_show_and_api_errors_read_plainly(
     viewer.expect_http_error(429, "Too Many Requests", f"/api/rooms/{room}/hand-raise")
     for _ in range(10):
         await viewer.page.click("#hand-button")
-        await _until(viewer, "!document.getElementById('hand-button').disabled", 5)
+        await viewer.until("!document.getElementById('hand-button').disabled", 5)
         assert await viewer.page.is_hidden("#action-error")
     await viewer.page.click("#hand-button")
-    await _until(viewer, "!document.getElementById('action-error').hidden", 5, "an error")
+    await viewer.until("!document.getElementById('action-error').hidden", 5, "an error")
     assert re.fullmatch(
         r"Too many requests: try again in \d+ s",
         await viewer.page.text_content("#action-error") or "",
