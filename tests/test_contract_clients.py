@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 
 import pytest
 from livekit import rtc
@@ -20,7 +19,7 @@ from hostdesk.show.roles import Role
 from hostdesk.ui.video_view import VideoView
 from tests.support.api_fixtures import RunningApi, new_room
 from tests.support.bots import first_frame_rgb
-from tests.support.browser_fixtures import CAMERA_RGB, OpenPage, ViewerPage
+from tests.support.browser_fixtures import CAMERA_RGB, OpenPage
 from tests.support.contract_client import ContractClient
 from tests.support.desk_fixtures import Desk, eventually, select_hand
 
@@ -175,14 +174,6 @@ async def test_a_viewers_promotion_without_topic_and_another_apps_packets_change
     assert not mal.room.local_participant.permissions.can_publish
 
 
-async def _page_until(viewer: ViewerPage, condition: str, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not await viewer.page.evaluate(condition):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}; {await viewer.describe()}")
-        await asyncio.sleep(0.05)
-
-
 async def test_a_contract_host_bot_invites_the_viewer_page_and_chats_without_a_topic(
     api: RunningApi, viewer_pages: OpenPage
 ) -> None:
@@ -194,14 +185,14 @@ async def test_a_contract_host_bot_invites_the_viewer_page_and_chats_without_a_t
     pam = await viewer_pages(f"{api.url}/watch/{room}", label="Pam")
     await pam.page.fill("#name-input", "Pam Page")
     await pam.page.click("#join-button")
-    await _page_until(pam, "hostdeskViewer.state === 'live'", 20, "the page live")
+    await pam.until("hostdeskViewer.state === 'live'", 20, "the page live")
     pam_identity = (await pam.view())["identity"]
     await hank.wait_for(lambda: hank.remote(pam_identity), 10)
 
     # A viewer's forged invitation (no topic) is not the host's: the page shows nothing of it.
     mal = await ContractClient.join(api.session, api.url, room, "Mal Viewer")
     api.bots.append(mal)
-    await _page_until(pam, "hostdeskViewer.viewerCount === 2", 10, "Mal known to the page")
+    await pam.until("hostdeskViewer.viewerCount === 2", 10, "Mal known to the page")
     await mal.say(
         "guest_invite",
         to=[pam_identity],
@@ -209,12 +200,12 @@ async def test_a_contract_host_bot_invites_the_viewer_page_and_chats_without_a_t
         targetParticipantName="Pam Page",
     )
     await mal.say("chat_message", message="Mal was here")
-    await _page_until(pam, f"{CHAT_TEXTS}.includes('Mal was here')", 10, "Mal's line")
+    await pam.until(f"{CHAT_TEXTS}.includes('Mal was here')", 10, "Mal's line")
     assert not await pam.page.is_visible("#invite-dialog")
 
     await hank.send_on_topic("other-app", "chat_message", message="not for the page")
     await hank.say("chat_message", message="Welcome from the host bot")
-    await _page_until(pam, f"{CHAT_TEXTS}.includes('Welcome from the host bot')", 10, "the line")
+    await pam.until(f"{CHAT_TEXTS}.includes('Welcome from the host bot')", 10, "the line")
     assert "not for the page" not in await pam.page.evaluate(CHAT_TEXTS)
 
     await hank.say(
@@ -246,9 +237,7 @@ async def test_a_contract_host_bot_invites_the_viewer_page_and_chats_without_a_t
         key=True,
     )
     assert reply.status == 200 and reply.body["success"] is True, reply.body
-    await _page_until(
-        pam, "hostdeskViewer.onStage && hostdeskViewer.isPublishing", 15, "Pam on stage"
-    )
+    await pam.until("hostdeskViewer.onStage && hostdeskViewer.isPublishing", 15, "Pam on stage")
     tracks = await hank.wait_for(lambda: hank.remote_video_tracks(pam_identity), 15)
     rgb = await first_frame_rgb(tracks[0])
     assert all(abs(a - e) <= 40 for a, e in zip(rgb, CAMERA_RGB, strict=True)), rgb

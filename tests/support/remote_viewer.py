@@ -16,7 +16,6 @@ from tests.viewer.test_viewer_page import (
     _centre,
     _close_to,
     _select_hand,
-    _until,
 )
 
 if TYPE_CHECKING:
@@ -54,8 +53,8 @@ async def join(viewer: ViewerPage, name: str) -> None:
 
 async def watching(viewer: ViewerPage) -> None:
     """The page is live and plays the host's test pattern."""
-    await _until(viewer, LIVE, 30, "the page live")
-    await _until(viewer, HOST_VIDEO_PLAYING, 20, "the host's test pattern playing")
+    await viewer.until(LIVE, 30, "the page live")
+    await viewer.until(HOST_VIDEO_PLAYING, 20, "the host's test pattern playing")
 
 
 async def probe_join(viewer: ViewerPage, room: str) -> dict[str, Any]:
@@ -80,4 +79,4 @@ async def hand_up_and_on_stage(desk: Desk, viewer: ViewerPage, name: str, how: s
     )
     identity = (await viewer.view())["identity"]
     assert desk.mirror.role_of(identity) is Role.GUEST
-    await _until(viewer, GUEST_VIDEO_PLAYING, 15, f"{name}'s self-view")
+    await viewer.until(GUEST_VIDEO_PLAYING, 15, f"{name}'s self-view")
