@@ -17,6 +17,14 @@ NAME_MAX_LENGTH = 128
 CHAT_MAX_LENGTH = 1000
 #: The question a raised hand may carry: at most this many characters (none when empty).
 QUESTION_MAX_LENGTH = 200
+#: Slow mode: at most one chat message per this many seconds per viewer (0 turns it off).
+SLOW_MODE_MAX_S = 3600
+#: How much sooner than the slow mode a viewer's next line may arrive and still be shown: the
+#: network may delay one message more than the next (the sender's page waits the whole time).
+SLOW_MODE_SLACK_MS = 1000
+#: Hidden chat messages the room's metadata names, the newest (a line is taken off every page
+#: when it is hidden, and a page that joins later never had the older ones).
+HIDDEN_CHAT_KEEP = 200
 #: A data packet larger than this is dropped unread.
 PACKET_MAX_BYTES = 16 * 1024
 #: An invitation nobody answers lapses after this many seconds.
@@ -80,6 +88,7 @@ def for_clients(stage_size: int) -> dict[str, Any]:
         "chatMaxLength": CHAT_MAX_LENGTH,
         "questionMaxLength": QUESTION_MAX_LENGTH,
         "inviteTimeoutMs": int(INVITE_TIMEOUT_S * 1000),
+        "slowModeSlackMs": SLOW_MODE_SLACK_MS,
         "stageSize": stage_size,
         "rateLimits": {"windowSeconds": int(RATE_WINDOW_S), **RATE_LIMITS},
     }
