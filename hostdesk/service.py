@@ -3,7 +3,8 @@
 Both the HTTP API and the host's window call this service; neither talks to LiveKit's room
 service directly. LiveKit holds the show's state (roles in metadata, hands in attributes); the
 service keeps only short reservations and per-room locks so racing requests stay consistent,
-and, through `moderation` (`hostdesk.moderation`), the host's blocks.
+and, through `moderation` (`hostdesk.moderation`), the host's blocks; `chat`
+(`hostdesk.chat_moderation`) writes the host's chat moderation.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from hostdesk.chat_moderation import ChatModeration
 from hostdesk.moderation import ROOM_NOT_FOUND as ROOM_NOT_FOUND
 from hostdesk.moderation import Moderation
 from hostdesk.show import messages, rules, stage
 from hostdesk.show.blocks import Blocklist, BlockRecords
-from hostdesk.show.errors import Forbidden, InvalidInput, NotFound
+from hostdesk.show.chat import ChatSettings
+from hostdesk.show.errors import Forbidden, InvalidInput, NotFound, ShowError
 from hostdesk.show.gateways import RoomGateway, TokenMinter
 from hostdesk.show.messages import DataMessage
 from hostdesk.show.participants import (
@@ -59,6 +62,10 @@ class RoomState:
     def has_guest(self) -> bool:
         return bool(with_role(self.participants, Role.GUEST))
 
+    @property
+    def chat(self) -> ChatSettings:
+        return ChatSettings.from_room_metadata(self.summary.metadata)
+
 
 @dataclass(frozen=True)
 class StageChange:
@@ -96,6 +103,7 @@ class ShowService:
         self._reservations = reservations or Reservations()
         self._locks: dict[str, asyncio.Lock] = {}
         self.moderation = Moderation(rooms, Blocklist(block_records), clock_ms)
+        self.chat = ChatModeration(rooms, self._room_lock, self._require_participant)
 
     def _room_lock(self, room: str) -> asyncio.Lock:
         """Serialises the checks-then-changes of one room (a lock is a few bytes; kept)."""
@@ -127,6 +135,7 @@ class ShowService:
             identity = new_identity(wanted.value, display_name)
         if wanted is Role.HOST:
             await self._claim_host(room, identity)
+            await self._restore_chat(room)
         token = self.tokens.mint(room, identity, display_name, wanted)
         self.moderation.joined(room, identity, client_id)
         return Joined(token, self.tokens.ws_url, room, wanted, identity)
@@ -146,6 +155,14 @@ class ShowService:
             stage.check_no_host(participants, reserved=reserved is not None)
             await self.rooms.create_room(room)
             self._reservations.reserve_host(room, identity)
+
+    async def _restore_chat(self, room: str) -> None:
+        """The room the host joins may be one a restarted LiveKit made anew: its chat settings
+        come back (a failure is not the host's: they go live, and the window may try again)."""
+        try:
+            await self.chat.restore(room)
+        except ShowError as exc:
+            log.warning("could not restore the chat settings of %s: %s", room, exc)
 
     def give_up_host(self, room: str, identity: str) -> None:
         """The host whose token this was will not connect (its connection failed): the room
@@ -169,11 +186,7 @@ class ShowService:
         if not found:
             raise NotFound(ROOM_NOT_FOUND)
         participants = await self.rooms.list_participants(room)
-        summary = found[0]
-        return RoomState(
-            RoomSummary(summary.name, summary.sid, len(participants), summary.creation_time),
-            participants,
-        )
+        return RoomState(replace(found[0], num_participants=len(participants)), participants)
 
     async def participants(self, room: str) -> list[Participant]:
         return (await self.room(room)).participants
@@ -182,6 +195,7 @@ class ShowService:
         await self._require_room(room)
         await self.rooms.delete_room(room)
         self._reservations.release_host(room)
+        self.chat.forget(room)
 
     async def remove_participant(self, room: str, identity: str) -> None:
         await self._require_participant(room, identity)

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from hostdesk import chat_moderation
 from hostdesk.service import Joined, ShowService, StageChange
 from hostdesk.show import rules, stage
+from hostdesk.show.chat import CHAT_MUTED_ATTRIBUTE, ChatSettings
 from hostdesk.show.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hostdesk.show.messages import MessageType
 from hostdesk.show.participants import (
@@ -489,6 +492,154 @@ async def test_clearing_the_question_of_someone_missing_says_who_is_missing(
         await service.clear_question(ROOM, "viewer-9")
     with pytest.raises(NotFound, match="^Room not found$"):
         await service.clear_question("no-such-room", "viewer-1")
+
+
+# -- chat moderation ---------------------------------------------------------------------------
+
+
+def _chat(rooms: FakeRooms, room: str = ROOM) -> ChatSettings:
+    return ChatSettings.from_room_metadata(rooms.metadata.get(room, ""))
+
+
+async def test_hiding_a_message_writes_it_into_the_room_metadata_keeping_other_keys(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    live_show.metadata[ROOM] = json.dumps({"title": "Friday show"})
+
+    await service.chat.hide(ROOM, "viewer-1", 1704067200123)
+    await service.chat.hide(ROOM, "viewer-2", 0)
+
+    assert _chat(live_show).hidden == ("viewer-1:1704067200123", "viewer-2:0")
+    assert json.loads(live_show.metadata[ROOM])["title"] == "Friday show"
+    assert (await service.chat.settings(ROOM)).hidden == _chat(live_show).hidden
+
+
+async def test_slow_mode_is_written_and_read_back_with_the_room(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    assert await service.chat.slow_mode(ROOM, 30) == 30
+    assert _chat(live_show).slow_mode_s == 30
+    assert (await service.room(ROOM)).chat.slow_mode_s == 30
+    assert await service.chat.slow_mode(ROOM, 0) == 0
+    assert (await service.room(ROOM)).chat == ChatSettings()
+
+
+@pytest.mark.parametrize("seconds", [-1, rules.SLOW_MODE_MAX_S + 1, True, 2.5, "30"])
+async def test_slow_mode_out_of_its_range_is_refused_and_nothing_written(
+    service: ShowService, live_show: FakeRooms, seconds: Any
+) -> None:
+    with pytest.raises(InvalidInput, match="^seconds must be an integer from 0 to 3600$"):
+        await service.chat.slow_mode(ROOM, seconds)
+    assert ROOM not in live_show.metadata
+
+
+async def test_chat_moderation_of_a_room_that_does_not_exist_is_room_not_found(
+    service: ShowService,
+) -> None:
+    with pytest.raises(NotFound, match="^Room not found$"):
+        await service.chat.hide("no-such-room", "viewer-1", 5)
+    with pytest.raises(NotFound, match="^Room not found$"):
+        await service.chat.slow_mode("no-such-room", 5)
+    with pytest.raises(NotFound, match="^Room not found$"):
+        await service.chat.mute("no-such-room", "viewer-1", True)
+    with pytest.raises(NotFound, match="^Room not found$"):
+        await service.chat.settings("no-such-room")
+
+
+async def test_ten_concurrent_hides_lose_none(service: ShowService, live_show: FakeRooms) -> None:
+    await asyncio.gather(*(service.chat.hide(ROOM, "viewer-1", n) for n in range(10)))
+    assert sorted(_chat(live_show).hidden) == sorted(f"viewer-1:{n}" for n in range(10))
+
+
+async def test_muting_a_chat_sets_only_the_attribute_and_unmuting_deletes_it(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await service.set_hand(ROOM, "viewer-1", True)
+    before = live_show.permissions[(ROOM, "viewer-1")]
+
+    assert await service.chat.mute(ROOM, "viewer-1", True) is True
+    muted = live_show.person("viewer-1")
+    assert muted.attributes[CHAT_MUTED_ATTRIBUTE] == "1"
+    assert muted.hand_raised_at is not None and muted.role is Role.VIEWER
+    assert live_show.permissions[(ROOM, "viewer-1")] == before
+
+    assert await service.chat.mute(ROOM, "viewer-1", False) is False
+    assert CHAT_MUTED_ATTRIBUTE not in live_show.person("viewer-1").attributes
+
+
+async def test_the_hosts_chat_cannot_be_muted(service: ShowService, live_show: FakeRooms) -> None:
+    with pytest.raises(InvalidInput, match="^The host's chat cannot be muted$"):
+        await service.chat.mute(ROOM, "host-1", True)
+    assert CHAT_MUTED_ATTRIBUTE not in live_show.person("host-1").attributes
+
+
+async def test_muting_someone_not_in_the_room_is_participant_not_found(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    with pytest.raises(NotFound, match="^Participant not found$"):
+        await service.chat.mute(ROOM, "viewer-99", True)
+
+
+async def test_chat_settings_come_back_when_a_restarted_livekit_forgot_the_room(
+    service: ShowService, rooms: FakeRooms
+) -> None:
+    await service.join(ROOM, "Host Jane", "host")
+    await service.chat.slow_mode(ROOM, 45)
+    await service.chat.hide(ROOM, "viewer-1", 7)
+    remembered = _chat(rooms)
+
+    rooms.forget_everything()
+    await rooms.create_room(ROOM)
+    assert await service.chat.restore(ROOM) is True
+    assert _chat(rooms) == remembered
+    assert await service.chat.restore(ROOM) is False  # LiveKit holds them again
+
+
+async def test_a_host_joining_a_room_livekit_made_anew_gets_the_chat_settings_back(
+    service: ShowService, rooms: FakeRooms
+) -> None:
+    joined = await service.join(ROOM, "Host Jane", "host")
+    await service.chat.slow_mode(ROOM, 20)
+    rooms.forget_everything()
+
+    again = await service.join(ROOM, "Host Jane", "host", identity=joined.identity)
+
+    assert again.role is Role.HOST
+    assert _chat(rooms).slow_mode_s == 20
+
+
+async def test_restore_never_overwrites_settings_livekit_holds(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await service.chat.slow_mode(ROOM, 20)
+    live_show.metadata[ROOM] = ChatSettings(5).to_room_metadata()  # written by someone else
+    assert await service.chat.restore(ROOM) is False
+    assert _chat(live_show).slow_mode_s == 5
+
+
+async def test_nothing_is_restored_without_settings_or_after_the_show_ended(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    assert await service.chat.restore(ROOM) is False
+    await service.chat.slow_mode(ROOM, 20)
+    await service.end_show(ROOM)
+    await live_show.create_room(ROOM)
+    assert await service.chat.restore(ROOM) is False
+    assert ROOM not in live_show.metadata
+
+
+async def test_the_remembered_settings_are_bounded_to_the_newest_rooms(
+    service: ShowService, rooms: FakeRooms, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chat_moderation, "REMEMBERED_ROOMS", 2)
+    for name in ("room-a", "room-b", "room-c"):
+        await rooms.create_room(name)
+        await service.chat.slow_mode(name, 10)
+    rooms.forget_everything()
+    for name in ("room-a", "room-b", "room-c"):
+        await rooms.create_room(name)
+    restored = [await service.chat.restore(name) for name in ("room-a", "room-b", "room-c")]
+    assert restored == [False, True, True]
 
 
 # -- broadcasting failures ---------------------------------------------------------------------

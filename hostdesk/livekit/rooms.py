@@ -64,7 +64,7 @@ class LiveKitRooms:
     async def list_rooms(self, names: list[str] | None = None) -> list[RoomSummary]:
         response = await self._call(self._api.room.list_rooms(api.ListRoomsRequest(names=names)))
         return [
-            RoomSummary(r.name, r.sid, r.num_participants, int(r.creation_time))
+            RoomSummary(r.name, r.sid, r.num_participants, int(r.creation_time), r.metadata)
             for r in response.rooms
         ]
 
@@ -73,6 +73,13 @@ class LiveKitRooms:
 
     async def delete_room(self, name: str) -> None:
         await self._call(self._api.room.delete_room(api.DeleteRoomRequest(room=name)))
+
+    async def update_room_metadata(self, room: str, metadata: str) -> None:
+        await self._call(
+            self._api.room.update_room_metadata(
+                api.UpdateRoomMetadataRequest(room=room, metadata=metadata)
+            )
+        )
 
     async def list_participants(self, room: str) -> list[Participant]:
         response = await self._call(

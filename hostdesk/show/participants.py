@@ -85,6 +85,8 @@ class RoomSummary:
     sid: str
     num_participants: int
     creation_time: int
+    #: The room's metadata as the server wrote it (JSON text; the chat settings live in it).
+    metadata: str = ""
 
 
 def with_role(participants: Iterable[Participant], role: Role) -> list[Participant]:

@@ -21,6 +21,7 @@ class FakeRooms:
     def __init__(self) -> None:
         self.rooms: dict[str, dict[str, Participant]] = {}
         self.permissions: dict[tuple[str, str], Permissions] = {}
+        self.metadata: dict[str, str] = {}
         self.sent: list[tuple[str, DataMessage, list[str] | None]] = []
 
     async def _network(self) -> None:
@@ -37,7 +38,7 @@ class FakeRooms:
     async def list_rooms(self, names: list[str] | None = None) -> list[RoomSummary]:
         await self._network()
         return [
-            RoomSummary(name, f"RM_{name}", len(people), 1704067200)
+            RoomSummary(name, f"RM_{name}", len(people), 1704067200, self.metadata.get(name, ""))
             for name, people in self.rooms.items()
             if names is None or name in names
         ]
@@ -50,6 +51,12 @@ class FakeRooms:
         await self._network()
         self._room(name)
         del self.rooms[name]
+        self.metadata.pop(name, None)
+
+    async def update_room_metadata(self, room: str, metadata: str) -> None:
+        await self._network()
+        self._room(room)
+        self.metadata[room] = metadata
 
     async def list_participants(self, room: str) -> list[Participant]:
         await self._network()
@@ -112,6 +119,11 @@ class FakeRooms:
 
     def person(self, identity: str, room: str = ROOM) -> Participant:
         return self.rooms[room][identity]
+
+    def forget_everything(self) -> None:
+        """What a restarted livekit-server knows: no rooms, so no metadata either."""
+        self.rooms.clear()
+        self.metadata.clear()
 
     def types_sent(self) -> list[MessageType]:
         return [message.type for _, message, _ in self.sent]
