@@ -7,7 +7,7 @@
 // the packet and that participant's metadata (written by the server), never the JSON's
 // senderId/senderName.
 
-import { receiveChat, sendChat } from "./chat.js";
+import { Chat } from "./chat.js";
 import { Connection } from "./connection.js";
 import { Hand } from "./hand.js";
 import { Media } from "./media.js";
@@ -34,6 +34,7 @@ const media = new Media(() => dispatch({ type: "joinLapsed" }));
 const connection = new Connection(store, {
   changed: () => {
     hand.settle();
+    chat.tick(); // our role or chat mute may have changed
     store.redraw();
   },
   permissions: () => {
@@ -42,8 +43,11 @@ const connection = new Connection(store, {
   },
   lost: () => dispatch({ type: "sessionLost" }),
   data: onData,
+  roomMetadata: (metadata) => chat.settingsChanged(metadata),
+  left: (identity) => chat.left(identity),
 });
 const hand = new Hand(store, connection);
+const chat = new Chat(store, rules, () => connection.room?.localParticipant ?? null);
 let inviteTimer = 0;
 
 // -- the stage ---------------------------------------------------------------------------------
@@ -139,7 +143,7 @@ function onData(payload, participant) {
       }
       break;
     case "chat_message": {
-      const dropped = receiveChat(store, rules, participant, message.message);
+      const dropped = chat.receive(participant, message, performance.now());
       if (dropped) warn(dropped);
       break;
     }
@@ -227,7 +231,7 @@ async function onChatSubmit(event) {
   const text = ui.chatInput.value.trim();
   if (!text) return;
   const send = (/** @type {string} */ line) => connection.send("chat_message", { message: line });
-  const shown = sendChat(store, rules, text, send);
+  const shown = chat.send(text, send);
   if (!store.state.errors.chat) ui.chatInput.value = "";
   if (!(await shown) && !ui.chatInput.value) ui.chatInput.value = text;
 }

@@ -33,6 +33,9 @@ const ANNOUNCE_MS = 3_500;
  * @property {() => void} permissions the page's own permissions may have changed
  * @property {() => void} lost the session is gone (rejoining, or over): off the stage
  * @property {(payload: Uint8Array, from: RemoteParticipant) => void} data a show packet
+ * @property {(metadata: string | undefined) => void} roomMetadata the room's metadata, as the
+ *   server wrote it (the chat's settings)
+ * @property {(identity: string) => void} left a participant left the room
  */
 
 export class Connection {
@@ -124,6 +127,7 @@ export class Connection {
     this.announced = active.then(() => sleep(ANNOUNCE_MS));
     const hostSeen = this.store.state.hostSeen || this.hostPresent();
     this.store.update({ phase: "joined", resuming: false, hostSeen });
+    this.hooks.roomMetadata(lk.metadata);
     this.hooks.permissions();
     this.hooks.changed();
   }
@@ -192,7 +196,14 @@ export class Connection {
       .on(RoomEvent.Reconnecting, current(() => this.store.update({ resuming: true })))
       .on(RoomEvent.Reconnected, current(() => this.onReconnected(lk, generation)))
       .on(RoomEvent.ParticipantConnected, changed)
-      .on(RoomEvent.ParticipantDisconnected, changed)
+      .on(
+        RoomEvent.ParticipantDisconnected,
+        current((participant) => {
+          this.hooks.left(participant.identity);
+          changed();
+        }),
+      )
+      .on(RoomEvent.RoomMetadataChanged, current((metadata) => this.hooks.roomMetadata(metadata)))
       .on(RoomEvent.ParticipantMetadataChanged, current(mine))
       .on(RoomEvent.ParticipantPermissionsChanged, current(mine))
       .on(RoomEvent.ParticipantAttributesChanged, changed)
@@ -263,9 +274,12 @@ export class Connection {
 
   /**
    * Sends a data message (to everyone, or to `to`), once the others can know who sent it.
+   * Resolves to what names the message (moderation.js messageId): the identity LiveKit stamps
+   * on it and its timestamp.
    * @param {string} type
    * @param {Record<string, unknown>} fields
    * @param {string[]} [to]
+   * @returns {Promise<{identity: string, timestamp: number}>}
    */
   async send(type, fields, to) {
     const lk = this.room;
@@ -273,11 +287,13 @@ export class Connection {
     await this.announced;
     if (this.room !== lk) throw new Error("The connection was lost; try again");
     const sender = { identity: lk.localParticipant.identity, name: this.store.state.name };
-    await lk.localParticipant.publishData(encodeMessage(type, sender, fields, Date.now()), {
+    const timestamp = Date.now();
+    await lk.localParticipant.publishData(encodeMessage(type, sender, fields, timestamp), {
       reliable: true,
       topic: TOPIC,
       destinationIdentities: to || [],
     });
+    return { identity: sender.identity, timestamp };
   }
 
   /** The host has talked to us (an invitation): it knows who we are, sending may start now. */

@@ -3,6 +3,7 @@
 // they publish). It changes neither: what it keeps is only which track each element shows.
 
 import { Track } from "livekit-client";
+import { chatNotice } from "./chat.js";
 import { drawHand } from "./hand.js";
 import { countRole, nameOf, withRole } from "./participants.js";
 import { STATE_TEXT, status } from "./status.js";
@@ -66,6 +67,7 @@ export function findElements() {
     chatForm: byId("chat-form", HTMLFormElement),
     chatInput: input("chat-input"),
     chatSend: button("chat-send"),
+    chatStatus: element("chat-status"),
     chatError: element("chat-error"),
     audioSink: element("audio-sink"),
     inviteDialog: byId("invite-dialog", HTMLDialogElement),
@@ -165,8 +167,12 @@ export class Renderer {
     showText(ui.actionError, state.errors.action);
 
     this.chat(state);
-    ui.chatInput.disabled = !connected;
-    ui.chatSend.disabled = !connected;
+    const mine = chatNotice(state, me);
+    ui.chatInput.disabled = !mine.canType;
+    ui.chatSend.disabled = !mine.canSend;
+    if (ui.chatSend.textContent !== mine.send) ui.chatSend.textContent = mine.send;
+    showText(ui.chatStatus, mine.text);
+    ui.chatStatus.dataset.kind = mine.kind;
     showText(ui.chatError, state.errors.chat);
 
     this.invitation(state);

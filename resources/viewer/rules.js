@@ -11,6 +11,8 @@
  * @property {number} chatMaxLength at most this many characters in a chat message
  * @property {number} questionMaxLength at most this many characters in a raised hand's question
  * @property {number} inviteTimeoutMs an invitation nobody answers lapses after this long
+ * @property {number} slowModeSlackMs how much sooner than the slow mode a viewer's next chat
+ *   line may arrive and still be shown (moderation.js)
  * @property {number} stageSize guests on stage at once
  */
 
@@ -19,6 +21,7 @@ const NUMBERS = /** @type {const} */ ([
   "chatMaxLength",
   "questionMaxLength",
   "inviteTimeoutMs",
+  "slowModeSlackMs",
   "stageSize",
 ]);
 

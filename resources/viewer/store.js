@@ -3,9 +3,11 @@
 // schedules one redraw (a microtask later, so a burst of LiveKit events draws once). Drawing
 // reads the state; it never writes it.
 
+import { NO_SETTINGS } from "./moderation.js";
 import { AUDIENCE } from "./stage.js";
 
 /** @typedef {import("./stage.js").Stage} Stage */
+/** @typedef {import("./moderation.js").ChatSettings} ChatSettings */
 
 /**
  * Where the page is with the show's connection. "joined" is connected; whether that shows as
@@ -23,6 +25,8 @@ import { AUDIENCE } from "./stage.js";
  * @property {string} text
  * @property {boolean} host
  * @property {boolean} own
+ * @property {string} messageId the message's name (moderation.js messageId), by which the host
+ *   hides it; "" for a line of our own not sent yet
  */
 
 /**
@@ -45,6 +49,9 @@ import { AUDIENCE } from "./stage.js";
  *   says the same
  * @property {{join: string, action: string, chat: string}} errors
  * @property {ChatLine[]} chat
+ * @property {Readonly<ChatSettings>} chatSettings the room's chat settings (its metadata)
+ * @property {boolean} chatSending a line of ours is on its way (in slow mode, the next waits)
+ * @property {number} chatWaitS seconds until slow mode lets us send again (0: now)
  */
 
 /** @returns {PageState} */
@@ -66,6 +73,9 @@ export function initialState() {
     handAwaited: null,
     errors: { join: "", action: "", chat: "" },
     chat: [],
+    chatSettings: NO_SETTINGS,
+    chatSending: false,
+    chatWaitS: 0,
   };
 }
 

@@ -3,6 +3,7 @@
 // state and the room each time it is read.
 
 import { Media } from "./media.js";
+import { isChatMuted } from "./moderation.js";
 import { handRaisedAt, queuePosition } from "./participants.js";
 import { viewerCount } from "./render.js";
 import { isOnStage } from "./stage.js";
@@ -39,6 +40,12 @@ export function exposeView(store, connection) {
     },
     viewerCount: () => viewerCount(remotes(), me(), onStage()),
     canPlaybackAudio: () => Boolean(room()?.canPlaybackAudio),
+    chatMuted: () => {
+      const mine = me();
+      return Boolean(mine && isChatMuted(mine.attributes));
+    },
+    slowModeSeconds: () => store.state.chatSettings.slowModeS,
+    chatWaitSeconds: () => store.state.chatWaitS,
   };
   /** @type {PropertyDescriptorMap} */
   const properties = {};
