@@ -1,8 +1,8 @@
 // @ts-check
 // The page's connection to the show: the join call (after waiting for the host), LiveKit's
-// room, rejoining after a lost session, and telling a show that ended from a LiveKit server
-// that restarted. It writes the phase and notices to the store and tells the page (hooks)
-// about what changes the stage, the chat or the drawing.
+// room, keeping its token fresh (token.js), rejoining after a lost session, and telling a show
+// that ended from a LiveKit server that restarted. It writes the phase and notices to the store
+// and tells the page (hooks) about what changes the stage, the chat or the drawing.
 
 import {
   ConnectionError,
@@ -16,6 +16,7 @@ import { TOPIC, encodeMessage, isShowTopic } from "./messages.js";
 import { withRole } from "./participants.js";
 import { messageOf, sleep, warn } from "./report.js";
 import { RECONNECTING } from "./status.js";
+import { TokenRenewal } from "./token.js";
 
 /** @typedef {import("livekit-client").RemoteParticipant} RemoteParticipant */
 /** @typedef {import("./store.js").Store} Store */
@@ -55,6 +56,14 @@ export class Connection {
     this.retryTimer = 0;
     /** @type {Promise<unknown>} settles once the others know who we are (see ANNOUNCE_MS) */
     this.announced = Promise.resolve();
+    this.renewal = new TokenRenewal({
+      current: () => this.joined,
+      room: () => this.store.state.room,
+      renewed: (joined) => {
+        if (!this.finished) this.joined = joined;
+      },
+      refused: (message) => this.finish("removed", message),
+    });
   }
 
   /** @type {(phase: Phase, text?: string, kind?: "info" | "warning" | "final") => void} */
@@ -71,6 +80,7 @@ export class Connection {
     await waitForHost(room, this.say);
     this.joined = await requestToken(room, name, this.say);
     this.store.update({ identity: this.joined.identity });
+    this.renewal.schedule();
     await this.connect();
   }
 
@@ -93,6 +103,8 @@ export class Connection {
         try {
           const { room, name } = this.store.state;
           this.joined = await requestToken(room, name, this.say);
+          this.store.update({ identity: this.joined.identity });
+          this.renewal.schedule();
         } catch (joinErr) {
           this.finish("failed", `Could not join the show: ${messageOf(joinErr)}`);
           return;
@@ -152,6 +164,7 @@ export class Connection {
     this.finished = true;
     this.generation += 1;
     clearTimeout(this.retryTimer);
+    this.renewal.stop();
     const lk = this.room;
     this.room = null;
     if (lk) {

@@ -8,6 +8,7 @@ import { handRaisedAt, queuePosition } from "./participants.js";
 import { viewerCount } from "./render.js";
 import { isOnStage } from "./stage.js";
 import { status } from "./status.js";
+import { tokenTimes } from "./token.js";
 
 /** @typedef {import("./store.js").Store} Store */
 /** @typedef {import("./connection.js").Connection} Connection */
@@ -46,6 +47,8 @@ export function exposeView(store, connection) {
     },
     slowModeSeconds: () => store.state.chatSettings.slowModeS,
     chatWaitSeconds: () => store.state.chatWaitS,
+    // When the token the page holds now lapses (s since the epoch): it moves on at a renewal.
+    tokenExpiresAt: () => (connection.joined ? tokenTimes(connection.joined.token).exp : 0),
   };
   /** @type {PropertyDescriptorMap} */
   const properties = {};
