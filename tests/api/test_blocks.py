@@ -5,7 +5,6 @@ listed and can be lifted; every new endpoint refuses bad input with its document
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from hostdesk.show.blocks import BLOCK_NOT_FOUND, BLOCKED_JOIN
 from hostdesk.show.stage import PARTICIPANT_NOT_FOUND
 from tests.support.api_fixtures import RunningApi, StartApi, new_room
 from tests.support.bots import Bot
+from tests.support.comeback import REMOVED_WITHIN_S, come_back
 
 
 @pytest.fixture
@@ -91,12 +91,10 @@ async def test_an_old_token_reconnecting_is_removed_within_2_s_without_the_windo
     assert (await api.request("POST", path, key=True)).status == 200
     await asyncio.wait_for(troll.disconnected.wait(), 10)
     await troll.close()
-    again = Bot(troll.identity, troll.token, troll.url)
-    api.bots.append(again)
-    started = time.monotonic()
-    await again.connect()
-    await asyncio.wait_for(again.disconnected.wait(), 2.0)
-    print(f"blocked reconnect removed by the sweep after {time.monotonic() - started:.2f} s")
+    back = await come_back(api, room, Bot(troll.identity, troll.token, troll.url))
+    print(f"blocked reconnect: {back.describe()}")
+    assert not back.listed_at_end and not back.connected_at_end, back.describe()
+    assert back.time_in_room_s <= REMOVED_WITHIN_S, back.describe()
 
 
 async def test_blocks_are_per_room(config_folder: Path, start_api: StartApi) -> None:
