@@ -16,6 +16,7 @@ from functools import cache
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 import msgspec
+from msgspec import Meta
 
 from hostdesk.api.models import NAME, Request
 from hostdesk.show.errors import InvalidInput
@@ -60,13 +61,34 @@ def _optional_text(field: str, value: Any) -> str:
     return value
 
 
+def integer_problem(field: str, low: int, high: int) -> str:
+    """What a whole number out of its range, or anything else, gets."""
+    return f"{field} must be an integer from {low} to {high}"
+
+
+def _integer(low: int, high: int) -> Check:
+    def check(field: str, value: Any) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # `30.0` is the integer 30 to JSON Schema (and to JavaScript)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise InvalidInput(integer_problem(field, low, high))
+        return value
+
+    return check
+
+
 @dataclass(frozen=True)
 class _Field:
     key: str  # the field's name in JSON
     attribute: str  # and in the model
     check: Check
-    is_name: bool
+    kind: str  # "name", "boolean", "integer", "optional text" or "text"
+    problem: str = ""  # what a value of the wrong type gets ("" when the service says)
     optional: bool = False  # may be left out: the model's default applies
+
+    @property
+    def is_name(self) -> bool:
+        return self.kind == "name"
 
 
 @dataclass(frozen=True)
@@ -87,12 +109,23 @@ class _Reader:
 
 def _field(info: msgspec.structs.FieldInfo) -> _Field:
     metas = get_args(info.type)[1:] if get_origin(info.type) is Annotated else ()
+    key = info.encode_name
     if any(meta is NAME for meta in metas):
-        return _Field(info.encode_name, info.name, _name, True)
+        return _Field(key, info.name, _name, "name", f"{key} must be a string")
     base = get_args(info.type)[0] if metas else info.type
     if base is str and info.default is not msgspec.NODEFAULT:
-        return _Field(info.encode_name, info.name, _optional_text, False, optional=True)
-    return _Field(info.encode_name, info.name, _boolean if base is bool else _text_or_empty, False)
+        problem = f"{key} must be a string"
+        return _Field(key, info.name, _optional_text, "optional text", problem, optional=True)
+    if base is bool:
+        return _Field(key, info.name, _boolean, "boolean", f"{key} must be a boolean")
+    if base is int:
+        # an integer field declares its whole range (ge and le), which is what it is told
+        low = int(next(m.ge for m in metas if isinstance(m, Meta) and m.ge is not None))
+        high = int(next(m.le for m in metas if isinstance(m, Meta) and m.le is not None))
+        return _Field(
+            key, info.name, _integer(low, high), "integer", integer_problem(key, low, high)
+        )
+    return _Field(key, info.name, _text_or_empty, "text")
 
 
 @cache
@@ -103,20 +136,20 @@ def _reader(model: type[Request]) -> _Reader:
         fields,
         tuple(f for f in fields if f.is_name),
         model.REQUIRED,
-        " and ".join(model.REQUIRED) + " are required",
+        " and ".join(model.REQUIRED)
+        + (" are required" if len(model.REQUIRED) > 1 else " is required"),
     )
 
 
 def required_message(model: type[Request]) -> str:
-    """The contract's "a and b are required" for this model."""
+    """The contract's "a and b are required" for this model ("a is required" for one)."""
     return _reader(model).required_message
 
 
-def field_kinds(model: type[Request]) -> list[tuple[str, str]]:
-    """(JSON name, "name" | "boolean" | "optional text" | "text") of each field, for the
-    document's examples."""
-    kinds: dict[Check, str] = {_name: "name", _boolean: "boolean", _optional_text: "optional text"}
-    return [(f.key, kinds.get(f.check, "text")) for f in _reader(model).fields]
+def field_kinds(model: type[Request]) -> list[tuple[str, str, str]]:
+    """(JSON name, kind, the message a value of the wrong type gets) of each field, for the
+    document's examples; kind: "name" | "boolean" | "integer" | "optional text" | "text"."""
+    return [(f.key, f.kind, f.problem) for f in _reader(model).fields]
 
 
 def read_body(raw: bytes, model: type[B], charset: str | None = None) -> B:

@@ -15,12 +15,14 @@ from typing import Annotated, Any, ClassVar, Literal
 import msgspec
 from msgspec import Meta, Struct
 
+from hostdesk.chat_moderation import TIMESTAMP_MAX
 from hostdesk.show.roles import JOINABLE_ROLES
 from hostdesk.show.rules import (
     NAME_FORBIDDEN_CLASS,
     NAME_MAX_LENGTH,
     NAME_PATTERN,
     QUESTION_MAX_LENGTH,
+    SLOW_MODE_MAX_S,
     question_problem,
 )
 
@@ -80,6 +82,16 @@ JoinRole = Annotated[
         extra_json_schema={"enum": sorted(role.value for role in JOINABLE_ROLES)},
         description="`host` (needs the API key in production mode) or `viewer`; a guest is "
         "made only by an invitation.",
+    ),
+]
+#: Slow mode: seconds between two chat messages of a viewer (0: off).
+SlowModeSeconds = Annotated[
+    int,
+    Meta(
+        ge=0,
+        le=SLOW_MODE_MAX_S,
+        description=f"At most one chat message per this many seconds per viewer, 0 to "
+        f"{SLOW_MODE_MAX_S}; 0 turns slow mode off. The host and guests are not slowed.",
     ),
 ]
 #: Always true in a reply that has it (msgspec has no boolean literal).
@@ -144,6 +156,39 @@ class HandRaiseRequest(Request):
     question: Annotated[str, QUESTION] = ""
 
 
+class HideChatRequest(Request):
+    """Which chat message the host hides: its sender (as LiveKit stamped the packet) and the
+    message's own `timestamp`."""
+
+    REQUIRED = ("senderIdentity", "timestamp")
+    sender_identity: Annotated[
+        Name, Meta(description="Identity of the message's sender. " + NAME_RULE)
+    ]
+    timestamp: Annotated[
+        int,
+        Meta(
+            ge=0,
+            le=TIMESTAMP_MAX,
+            description="The `timestamp` of the `chat_message` (milliseconds since the epoch, "
+            "as its sender wrote it).",
+        ),
+    ]
+
+
+class ChatMuteRequest(Request):
+    """Mute or unmute a participant's chat."""
+
+    REQUIRED = ("muted",)
+    muted: Annotated[bool, Meta(description="true to mute the chat, false to unmute it.")]
+
+
+class SlowModeRequest(Request):
+    """The room's slow mode."""
+
+    REQUIRED = ("seconds",)
+    seconds: SlowModeSeconds
+
+
 # -- replies --------------------------------------------------------------------------------------
 
 
@@ -192,6 +237,7 @@ class RoomDetails(Reply):
     num_participants: Count
     has_host: Annotated[bool, Meta(description="Whether a host is in the room.")]
     has_guest: Annotated[bool, Meta(description="Whether a guest is on stage.")]
+    slow_mode_seconds: SlowModeSeconds
 
 
 class RoomInfo(Reply):
@@ -226,6 +272,20 @@ class Success(Reply):
     """The action was done."""
 
     success: SuccessFlag
+
+
+class ChatMuteState(Reply):
+    """The participant's chat now."""
+
+    success: SuccessFlag
+    chat_muted: Annotated[bool, Meta(description="Whether the participant's chat is muted now.")]
+
+
+class SlowModeState(Reply):
+    """The room's slow mode now."""
+
+    success: SuccessFlag
+    slow_mode_seconds: SlowModeSeconds
 
 
 class BlockEntry(Reply):

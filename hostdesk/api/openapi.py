@@ -77,13 +77,11 @@ def _name_problems(field: str) -> list[str]:
 
 def _body_problems(model: type[models.Request]) -> list[str]:
     problems = [body.INVALID_JSON, body.NOT_AN_OBJECT, body.required_message(model)]
-    for key, kind in body.field_kinds(model):
+    for key, kind, problem in body.field_kinds(model):
+        if problem:
+            problems.append(problem)
         if kind == "name":
-            problems += [f"{key} must be a string", *_name_problems(key)]
-        elif kind == "boolean":
-            problems.append(f"{key} must be a boolean")
-        elif kind == "optional text":
-            problems.append(f"{key} must be a string")
+            problems += _name_problems(key)
     return problems
 
 
@@ -242,6 +240,10 @@ def build_document(operations: list[Operation]) -> models.OpenApiDocument:
         tags=[
             {"name": "rooms", "description": "Joining, rooms and participants."},
             {"name": "stage", "description": "Hands, invitations and the guest."},
+            {
+                "name": "chat",
+                "description": "Chat moderation: hidden messages, muted chats, slow mode.",
+            },
             {"name": "system", "description": "Health and this document."},
         ],
         paths=paths,

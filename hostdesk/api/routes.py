@@ -10,6 +10,7 @@ from functools import cache
 from aiohttp import web
 
 from hostdesk.api import block_routes as block_routes
+from hostdesk.api import chat_routes as chat_routes
 from hostdesk.api import models
 from hostdesk.api.auth import HOST_ONLY
 from hostdesk.api.context import API as API
@@ -117,7 +118,12 @@ async def room_info(request: web.Request) -> models.RoomInfo:
     summary = state.summary
     return models.RoomInfo(
         models.RoomDetails(
-            summary.name, summary.sid, summary.num_participants, state.has_host, state.has_guest
+            summary.name,
+            summary.sid,
+            summary.num_participants,
+            state.has_host,
+            state.has_guest,
+            state.chat.slow_mode_s,
         )
     )
 

@@ -9,8 +9,16 @@ from typing import Any
 import pytest
 
 from hostdesk.api.body import INVALID_JSON, NOT_AN_OBJECT, read_body
-from hostdesk.api.models import HandRaiseRequest, InviteRequest, JoinRequest
+from hostdesk.api.models import (
+    ChatMuteRequest,
+    HandRaiseRequest,
+    HideChatRequest,
+    InviteRequest,
+    JoinRequest,
+    SlowModeRequest,
+)
 from hostdesk.show.errors import InvalidInput
+from hostdesk.show.rules import SLOW_MODE_MAX_S
 
 REQUIRED = "roomName and participantName are required"
 
@@ -112,3 +120,40 @@ def test_what_only_the_fast_decoder_refuses_is_still_accepted() -> None:
     assert read_body(extra, JoinRequest).room_name == "r"
     latin = '{"roomName": "Zoë", "participantName": "p", "role": "viewer"}'.encode("latin-1")
     assert read_body(latin, JoinRequest, "latin-1").room_name == "Zoë"
+
+
+def test_a_model_of_one_required_field_says_it_is_required() -> None:
+    assert _refusal({}, ChatMuteRequest) == "muted is required"
+    assert _refusal({"x": 1}, SlowModeRequest) == "seconds is required"
+    assert _refusal({"timestamp": 5}, HideChatRequest) == (
+        "senderIdentity and timestamp are required"
+    )
+
+
+@pytest.mark.parametrize(
+    "seconds", [-1, SLOW_MODE_MAX_S + 1, "30", True, False, None, 2.5, 2**70, 1e300, [30]]
+)
+def test_an_integer_field_refuses_anything_but_a_whole_number_in_its_range(seconds: Any) -> None:
+    message = f"seconds must be an integer from 0 to {SLOW_MODE_MAX_S}"
+    assert _refusal({"seconds": seconds}, SlowModeRequest) == message
+
+
+@pytest.mark.parametrize("seconds", [0, 1, SLOW_MODE_MAX_S])
+def test_an_integer_field_takes_its_whole_range(seconds: int) -> None:
+    raw = json.dumps({"seconds": seconds}).encode()
+    assert read_body(raw, SlowModeRequest).seconds == seconds
+    assert read_body(raw, SlowModeRequest, "latin-1").seconds == seconds  # the slow road
+
+
+def test_a_whole_number_written_with_a_point_is_that_integer_as_json_schema_says() -> None:
+    read = read_body(b'{"seconds": 30.0}', SlowModeRequest)
+    assert read.seconds == 30 and type(read.seconds) is int
+
+
+def test_a_timestamp_is_a_whole_number_a_page_can_hold() -> None:
+    largest = 2**53 - 1
+    body = {"senderIdentity": "viewer-sam-1", "timestamp": largest}
+    assert read_body(json.dumps(body).encode(), HideChatRequest).timestamp == largest
+    message = f"timestamp must be an integer from 0 to {largest}"
+    for bad in (-1, largest + 1, "1704067200000", None, 1.5):
+        assert _refusal({**body, "timestamp": bad}, HideChatRequest) == message
