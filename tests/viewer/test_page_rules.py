@@ -1,5 +1,6 @@
 """The page's name and chat checks in headless Chromium, with the rules the real server embeds in
 the page it serves (`rules.for_clients`), against the server's own checks: one rule, two places.
+The same for chat moderation: the served moderation.js against hostdesk/show/chat.py.
 The real app (`create_app`) on a real port; no LiveKit is needed for a page that has not joined."""
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from hostdesk.api.auth import Auth
 from hostdesk.livekit.tokens import Tokens
 from hostdesk.service import ShowService
 from hostdesk.show import rules
+from hostdesk.show.chat import ChatGate, ChatSettings
 from hostdesk.show.gateways import RoomGateway
+from hostdesk.show.roles import Role
 from tests.support.browser_fixtures import OpenPage, ViewerPage
 
 STAGE_SIZE = 2
@@ -103,3 +106,81 @@ async def test_the_page_refuses_chat_over_the_served_limit_and_its_inputs_say_so
     assert await page.get_attribute("#chat-input", "maxlength") == str(limit)
     for field in ("#room-input", "#name-input"):
         assert await page.get_attribute(field, "maxlength") == str(rules.NAME_MAX_LENGTH)
+
+
+#: Runs the served moderation.js on room metadata and a run of arriving chat lines.
+MODERATE = """async (cases) => {
+  const url = [...document.querySelectorAll('link[rel=modulepreload]')]
+    .map((l) => l.href).find((h) => /\\/static\\/moderation\\.[0-9a-f]+\\.js$/.test(h));
+  const moderation = await import(url);
+  const served = JSON.parse(document.getElementById('show-rules').textContent);
+  const settings = cases.metadata.map((m) => {
+    const read = moderation.chatSettings(m);
+    return [read.slowModeS, [...read.hidden].sort()];
+  });
+  const gate = new moderation.ChatGate(served.slowModeSlackMs);
+  const admitted = cases.lines.map(([sender, role, attributes, timestamp, arrived, metadata]) =>
+    gate.admit(sender, role, attributes, timestamp, arrived, moderation.chatSettings(metadata)));
+  return { settings, admitted };
+}"""
+_SLOW = json.dumps({"chat": {"slowModeSeconds": 10, "hidden": ["ann:7"]}})
+METADATA = [
+    "",
+    "{not json",
+    "[]",
+    json.dumps({"chat": None}),
+    json.dumps({"other": 1, "chat": {"slowModeSeconds": 30, "hidden": ["a:1", 2, "b:3"]}}),
+    json.dumps({"chat": {"slowModeSeconds": 0}}),
+    json.dumps({"chat": {"slowModeSeconds": -4, "hidden": "a:1"}}),
+    json.dumps({"chat": {"slowModeSeconds": True}}),
+    json.dumps({"chat": {"slowModeSeconds": "10"}}),
+    _SLOW,
+]
+#: (sender, role, attributes, timestamp, arrived ms, room metadata), in the order they arrive.
+LINES: list[tuple[str, str, dict[str, str], int, int, str]] = [
+    ("ann", "viewer", {}, 1, 0, _SLOW),
+    ("ann", "viewer", {}, 2, 8_999, _SLOW),
+    ("ann", "viewer", {}, 3, 9_000, _SLOW),
+    ("ann", "viewer", {}, 7, 30_000, _SLOW),
+    ("ann", "viewer", {"chatMuted": "1"}, 8, 60_000, _SLOW),
+    ("ann", "viewer", {"chatMuted": "0"}, 9, 60_000, _SLOW),
+    ("bo", "", {}, 1, 0, _SLOW),
+    ("bo", "", {}, 2, 1, _SLOW),
+    ("host-1", "host", {}, 1, 0, _SLOW),
+    ("host-1", "host", {}, 2, 1, _SLOW),
+    ("gus", "guest", {}, 1, 0, _SLOW),
+    ("gus", "guest", {}, 2, 1, _SLOW),
+    ("cy", "viewer", {}, 1, 0, ""),
+    ("cy", "viewer", {}, 2, 1, ""),
+]
+
+
+async def test_the_page_moderates_the_chat_exactly_as_the_window_does(
+    served_page: ViewerPage,
+) -> None:
+    result = await served_page.page.evaluate(MODERATE, {"metadata": METADATA, "lines": LINES})
+    expected = []
+    for metadata in METADATA:
+        read = ChatSettings.from_room_metadata(metadata)
+        expected.append([read.slow_mode_s, sorted(read.hidden)])
+    assert result["settings"] == expected
+    gate = ChatGate()
+    why = [
+        gate.admit(
+            sender,
+            Role(role) if role else None,
+            attributes,
+            timestamp,
+            arrived,
+            ChatSettings.from_room_metadata(metadata),
+        )
+        or ""
+        for sender, role, attributes, timestamp, arrived, metadata in LINES
+    ]
+    assert result["admitted"] == why
+    assert set(why) == {
+        "",
+        "the sender's chat is muted",
+        "the host hid this message",
+        "slow mode: too soon after the sender's last message",
+    }
