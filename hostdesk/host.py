@@ -16,12 +16,23 @@ from typing import Protocol
 
 from hostdesk.service import ShowService, now_ms
 from hostdesk.show import messages, rules, stage
+from hostdesk.show.blocks import Block
+from hostdesk.show.chat import ChatGate, ChatSettings, chat_muted_attributes
 from hostdesk.show.connection import ConnectionState
 from hostdesk.show.errors import InvalidInput, ShowError
 from hostdesk.show.events import Event
 from hostdesk.show.invitations import Answer, Invitations
 from hostdesk.show.messages import DataMessage, MessageType
-from hostdesk.show.mirror import ChatLine, Entered, Fact, Left, Member, Seen, ShowMirror
+from hostdesk.show.mirror import (
+    ChatLine,
+    ChatSettingsChanged,
+    Entered,
+    Fact,
+    Left,
+    Member,
+    Seen,
+    ShowMirror,
+)
 from hostdesk.show.recollection import Recollection, Remembered
 from hostdesk.show.roles import Role
 from hostdesk.tasks import TaskSet
@@ -37,7 +48,9 @@ class Session(Protocol):
     fact: Event[[Fact]]
     message_received: Event[[DataMessage, str]]
 
-    async def connect(self, url: str, token: str) -> None: ...
+    async def connect(
+        self, url: str, token: str, renew: Callable[[], str] | None = None
+    ) -> None: ...
     async def close(self) -> None: ...
     async def send(self, message: DataMessage, to: list[str] | None = None) -> None: ...
 
@@ -69,6 +82,7 @@ class HostControl:
         self.notice: Event[[str]] = Event()
         self.failed: Event[[str]] = Event()
         self._lapse_timer: asyncio.TimerHandle | None = None
+        self._chat_gate = ChatGate()
         self._tasks = TaskSet(log)
         session.fact.connect(self._apply)
         session.message_received.connect(self._on_message)
@@ -88,8 +102,12 @@ class HostControl:
         joined = await self.service.join(room, name, Role.HOST.value, identity=identity)
         self.room, self.identity, self.name = room, joined.identity, name
         self.mirror.reset(joined.identity)
+
+        def renew() -> str:
+            return self.service.tokens.mint(room, joined.identity, name, Role.HOST)
+
         try:
-            await self.session.connect(joined.ws_url, joined.token)
+            await self.session.connect(joined.ws_url, joined.token, renew)
         except BaseException:  # cancelled too: the window gave up waiting
             self.room = ""
             self.service.give_up_host(room, joined.identity)
@@ -207,6 +225,13 @@ class HostControl:
         if await self.service.moderation.remove_if_blocked(self.room, identity):
             log.info("removed blocked %s as they came back", identity)
 
+    async def unblock(self, identity: str) -> None:
+        self.service.moderation.unblock(self.room, identity)
+
+    def blocks(self) -> list[Block]:
+        """Who is blocked from this show, oldest first (read from the service, no I/O)."""
+        return self.service.moderation.blocks(self.room) if self.room else []
+
     async def lower_hand(self, identity: str) -> None:
         await self.service.set_hand(self.room, identity, False)
 
@@ -225,6 +250,32 @@ class HostControl:
         self.mirror.add_chat(
             ChatLine(self.identity, self.name, message.message or "", message.timestamp, own=True)
         )
+
+    async def hide_chat(self, line: ChatLine) -> None:
+        """Takes one message off every page and the window (the server writes it down)."""
+        await self.service.chat.hide(self.room, line.sender_id, line.timestamp)
+
+    async def mute_chat(self, identity: str, muted: bool) -> None:
+        """Mutes (or unmutes) someone's chat everywhere; their hand and the stage still work."""
+        await self.service.chat.mute(self.room, identity, muted)
+
+    async def set_slow_mode(self, seconds: int) -> None:
+        """One message per `seconds` per viewer (0 turns slow mode off)."""
+        await self.service.chat.slow_mode(self.room, seconds)
+
+    def _admit_chat(self, message: DataMessage, sender: str, member: Member | None) -> bool:
+        """Whether a chat line is shown: the same gate as every page's."""
+        why = self._chat_gate.admit(
+            sender,
+            member.role if member else None,
+            chat_muted_attributes(bool(member and member.chat_muted)),
+            message.timestamp,
+            self._clock_ms(),
+            self.mirror.chat_settings,
+        )
+        if why:
+            log.info("dropped a chat line from %s: %s", sender, why)
+        return why is None
 
     # -- what comes back ----------------------------------------------------------------------
 
@@ -250,6 +301,12 @@ class HostControl:
             case Left(identity):
                 self.mirror.apply(fact)
                 self._left(identity)
+            case ChatSettingsChanged(settings):
+                self.mirror.apply(fact)
+                if settings == ChatSettings():
+                    # A restarted LiveKit forgot the room's metadata? The service writes back
+                    # the chat settings it last wrote, when they are missing.
+                    self._tasks.spawn(self._restore_chat(), name="restore chat settings")
             case _:
                 self.mirror.apply(fact)
 
@@ -261,7 +318,7 @@ class HostControl:
             self._hand_by_message(sender, raised=True)
         elif message.type is MessageType.HAND_LOWER and member and member.hand_raised_at:
             self._hand_by_message(sender, raised=False)
-        elif message.type is MessageType.CHAT_MESSAGE:
+        elif message.type is MessageType.CHAT_MESSAGE and self._admit_chat(message, sender, member):
             name = member.name if member else sender
             self.mirror.add_chat(ChatLine(sender, name, message.message or "", message.timestamp))
 
@@ -306,15 +363,27 @@ class HostControl:
         self.recollection.settle(self.mirror.members)
 
     def _left(self, identity: str) -> None:
+        self._chat_gate.forget(identity)
         if self.invitations.withdraw(identity):
             self._set_lapse_timer(self.invitations.next_deadline())
         self.recollection.left(identity)
+
+    async def _restore_chat(self) -> None:
+        if not self.room:
+            return
+        try:
+            await self.service.chat.restore(self.room)
+        except ShowError as exc:
+            log.warning("could not restore the chat settings: %s", exc)
 
     async def _restore(self, identity: str, old: Remembered) -> None:
         try:
             done = await self.service.restore(
                 self.room, identity, old.role, old.hand_raised_at, old.question
             )
+            member = self.mirror.get(identity)
+            if old.chat_muted and member is not None and not member.chat_muted:
+                done = await self.service.chat.mute(self.room, identity, True) or done
         except ShowError as exc:
             self.failed.emit(f"Could not restore {identity}: {exc}")
             return

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -40,7 +41,7 @@ class FakeSession:
         self.state = state
         self.state_changed.emit(state, "")
 
-    async def connect(self, url: str, token: str) -> None:
+    async def connect(self, url: str, token: str, renew: Any = None) -> None:
         self.rooms.connect(HOST, Role.HOST, "Jane")
         self.enter()
         self._set(ConnectionState.LIVE)

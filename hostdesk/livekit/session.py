@@ -20,10 +20,12 @@ from livekit import rtc
 from hostdesk.livekit.media import AudioOut, TrackReader, VideoOut
 from hostdesk.livekit.participants import participant_of
 from hostdesk.show import messages
+from hostdesk.show.chat import ChatSettings
 from hostdesk.show.connection import ConnectionState
 from hostdesk.show.events import Event
 from hostdesk.show.messages import DataMessage, InvalidMessage
 from hostdesk.show.mirror import (
+    ChatSettingsChanged,
     Entered,
     Fact,
     Left,
@@ -78,6 +80,7 @@ class HostSession:
         self._room: rtc.Room | None = None
         self._url = ""
         self._token = ""
+        self._renew: Callable[[], str] | None = None
         self._closing = False
         self._tasks = TaskSet(log)
         self._readers: dict[str, TrackReader] = {}  # track sid -> reader
@@ -91,8 +94,10 @@ class HostSession:
         self.state = state
         self.state_changed.emit(state, reason)
 
-    async def connect(self, url: str, token: str) -> None:
-        self._url, self._token, self._closing = url, token, False
+    async def connect(self, url: str, token: str, renew: Callable[[], str] | None = None) -> None:
+        """Joins with `token`; a reconnection after a lost session asks `renew` for a fresh
+        one first (tokens live minutes, and a LiveKit restart needs a whole new join)."""
+        self._url, self._token, self._renew, self._closing = url, token, renew, False
         self._set_state(ConnectionState.CONNECTING)
         try:
             await self._open()
@@ -108,6 +113,7 @@ class HostSession:
             ("participant_disconnected", self._on_participant_left),
             ("participant_metadata_changed", self._on_metadata),
             ("participant_attributes_changed", self._on_attributes),
+            ("room_metadata_changed", self._on_room_metadata),
             ("track_subscribed", self._on_track_subscribed),
             ("track_unsubscribed", self._on_track_unsubscribed),
             ("track_muted", self._on_mute),
@@ -177,6 +183,8 @@ class HostSession:
             await asyncio.sleep(delay)
             attempt += 1
             try:
+                if self._renew is not None:
+                    self._token = self._renew()
                 await self._open()
             except Exception as exc:
                 log.info("reconnect attempt %d failed: %s", attempt, exc)
@@ -243,6 +251,10 @@ class HostSession:
     def _entered(self, room: rtc.Room) -> None:
         others = tuple(participant_of(p) for p in room.remote_participants.values())
         self.fact.emit(Entered(room.local_participant.identity, others))
+        self.fact.emit(ChatSettingsChanged(ChatSettings.from_room_metadata(room.metadata)))
+
+    def _on_room_metadata(self, _old: str, new: str) -> None:
+        self.fact.emit(ChatSettingsChanged(ChatSettings.from_room_metadata(new)))
 
     def _on_participant(self, p: rtc.RemoteParticipant) -> None:
         self.fact.emit(Seen(participant_of(p), arrived=True))

@@ -17,6 +17,7 @@ import bisect
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
+from hostdesk.show.chat import ChatSettings, is_chat_muted, message_id
 from hostdesk.show.events import Event
 from hostdesk.show.invitations import Invitations
 from hostdesk.show.participants import Participant
@@ -37,6 +38,8 @@ class Member:
     quality: str = "unknown"
     #: The question the raised hand carries ("" when none).
     question: str = ""
+    #: The host muted their chat (a server-written attribute, `hostdesk.show.chat`).
+    chat_muted: bool = False
 
     @classmethod
     def of(cls, participant: Participant) -> Member:
@@ -48,6 +51,7 @@ class Member:
             hand_raised_at=participant.queued_hand,
             question=participant.hand_question,
             joined_at=participant.joined_at,
+            chat_muted=is_chat_muted(participant.attributes),
         )
 
 
@@ -76,6 +80,13 @@ class Left:
 
 
 @dataclass(frozen=True)
+class ChatSettingsChanged:
+    """The room's chat settings as the server wrote them in its metadata (on entering too)."""
+
+    settings: ChatSettings
+
+
+@dataclass(frozen=True)
 class MicrophoneChanged:
     identity: str
     muted: bool
@@ -93,7 +104,13 @@ class QualityChanged:
     quality: str
 
 
-Fact = Entered | Seen | Left | MicrophoneChanged | VideoChanged | QualityChanged
+Fact = (
+    Entered | Seen | Left | MicrophoneChanged | VideoChanged | QualityChanged | ChatSettingsChanged
+)
+
+
+#: How many chat lines the window keeps (the oldest go first).
+CHAT_LINES = 500
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,11 @@ class ChatLine:
     text: str
     timestamp: int
     own: bool = False
+
+    @property
+    def message_id(self) -> str:
+        """The name the host's moderation gives this line (`hostdesk.show.chat`)."""
+        return message_id(self.sender_id, self.timestamp)
 
 
 @dataclass
@@ -115,6 +137,7 @@ class ShowMirror:
     hands: list[str] = field(default_factory=list)
     chat: list[ChatLine] = field(default_factory=list)
     invitations: Invitations = field(default_factory=Invitations)
+    chat_settings: ChatSettings = field(default_factory=ChatSettings)
 
     def __post_init__(self) -> None:
         self.member_added: Event[[int, Member]] = Event()  # index in audience
@@ -124,6 +147,8 @@ class ShowMirror:
         self.hand_removed: Event[[int, Member]] = Event()
         self.stage_changed: Event[[]] = Event()
         self.chat_added: Event[[ChatLine]] = Event()
+        self.chat_removed: Event[[int, ChatLine]] = Event()  # index in chat
+        self.chat_settings_changed: Event[[ChatSettings]] = Event()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -165,6 +190,8 @@ class ShowMirror:
                 self.set_video(identity, shown)
             case QualityChanged(identity, quality):
                 self.set_quality(identity, quality)
+            case ChatSettingsChanged(settings):
+                self.set_chat_settings(settings)
 
     def reset(self, local_identity: str) -> None:
         """Empties the mirror for a new show that the host joins as `local_identity`."""
@@ -174,6 +201,7 @@ class ShowMirror:
             self.left(identity)
         self.invitations.clear()
         self.local_identity = local_identity
+        self.set_chat_settings(ChatSettings())
 
     def seen(self, participant: Participant) -> Member:
         """Adds or updates a member from what LiveKit says; their media state is kept."""
@@ -228,8 +256,23 @@ class ShowMirror:
             self._put(member, replace(member, quality=quality))
 
     def add_chat(self, line: ChatLine) -> None:
+        """A line at the end of the chat, the oldest going once there are `CHAT_LINES`."""
+        while len(self.chat) >= CHAT_LINES:
+            self.chat_removed.emit(0, self.chat.pop(0))
         self.chat.append(line)
         self.chat_added.emit(line)
+
+    def set_chat_settings(self, settings: ChatSettings) -> None:
+        """The room's chat settings; a line the host hid leaves the chat (row by row)."""
+        if settings == self.chat_settings:
+            return
+        self.chat_settings = settings
+        hidden = set(settings.hidden)
+        for index in range(len(self.chat) - 1, -1, -1):
+            if self.chat[index].message_id in hidden:
+                line = self.chat.pop(index)
+                self.chat_removed.emit(index, line)
+        self.chat_settings_changed.emit(settings)
 
     def _put(self, old: Member | None, member: Member) -> None:
         self.members[member.identity] = member

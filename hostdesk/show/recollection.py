@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hostdesk.show.mirror import Member
 from hostdesk.show.roles import Role
@@ -31,6 +31,7 @@ class Remembered:
     hand_raised_at: int | None
     seen: float
     question: str = ""
+    chat_muted: bool = False
 
     def lost_in(self, member: Member) -> bool:
         """Whether `member`, as LiveKit reports them now, lacks what was remembered."""
@@ -38,7 +39,8 @@ class Remembered:
         lost_hand = (
             self.role is Role.VIEWER and bool(self.hand_raised_at) and not member.hand_raised_at
         )
-        return lost_guest or lost_hand
+        lost_mute = self.chat_muted and not member.chat_muted
+        return lost_guest or lost_hand or lost_mute
 
 
 class Recollection:
@@ -66,7 +68,7 @@ class Recollection:
         """A member as LiveKit now says they are; believed unless a restore is under way."""
         if member.role in (Role.GUEST, Role.VIEWER) and not self.restoring:
             self._remembered[member.identity] = Remembered(
-                member.role, member.hand_raised_at, self.clock(), member.question
+                member.role, member.hand_raised_at, self.clock(), member.question, member.chat_muted
             )
 
     def arrived(self, member: Member) -> None:
@@ -79,9 +81,7 @@ class Recollection:
         """Gone from the room: remembered from now, for `remember_for`."""
         old = self._remembered.get(identity)
         if old is not None:
-            self._remembered[identity] = Remembered(
-                old.role, old.hand_raised_at, self.clock(), old.question
-            )
+            self._remembered[identity] = replace(old, seen=self.clock())
 
     def forget(self, identity: str) -> None:
         """The host removed them: nothing of them is to be given back."""

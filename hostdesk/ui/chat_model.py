@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QObject
 
-from hostdesk.show.mirror import ChatLine, ShowMirror
+from hostdesk.show.mirror import CHAT_LINES, ChatLine, ShowMirror
 from hostdesk.ui.models import (
     DISPLAY,
     IDENTITY_ROLE,
@@ -16,12 +16,13 @@ from hostdesk.ui.models import (
 )
 
 _ROOT = QModelIndex()
-#: How many chat lines the window keeps (the oldest go first).
-CHAT_LINES = 500
+
+__all__ = ["CHAT_LINES", "ChatModel"]
 
 
 class ChatModel(QAbstractListModel):
-    """The chat, one row per line, oldest first, the last `CHAT_LINES` lines.
+    """The chat, one row per line of the mirror's (oldest first, the last `CHAT_LINES`), a line
+    the host hides leaving its row.
 
     The display role is "Name: text" as plain text: a `QListView` draws it verbatim; a label
     showing it must use `Qt.TextFormat.PlainText`, never rich text (viewers write it).
@@ -32,25 +33,18 @@ class ChatModel(QAbstractListModel):
     OwnRole = OWN_ROLE
     TimestampRole = TIMESTAMP_ROLE
 
-    def __init__(
-        self, mirror: ShowMirror, parent: QObject | None = None, *, limit: int = CHAT_LINES
-    ) -> None:
+    def __init__(self, mirror: ShowMirror, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.mirror = mirror
-        self.limit = limit
-        self._lines: list[ChatLine] = []
+        # The mirror says what changed after it changed; Qt wants to be told before, so the
+        # model keeps its own copy of the lines, row for row the mirror's.
+        self._lines: list[ChatLine] = list(mirror.chat)
         mirror.chat_added.connect(self._on_added)
-        if mirror.chat:
-            self.reset()
+        mirror.chat_removed.connect(self._on_removed)
 
     def detach(self) -> None:
         self.mirror.chat_added.disconnect(self._on_added)
-
-    def reset(self) -> None:
-        """Reloads the last lines from the mirror: only for attaching to a mirror in use."""
-        self.beginResetModel()
-        self._lines = self.mirror.chat[-self.limit :]
-        self.endResetModel()
+        self.mirror.chat_removed.disconnect(self._on_removed)
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._lines)
@@ -85,11 +79,12 @@ class ChatModel(QAbstractListModel):
             return line.timestamp
         return None
 
+    def _on_removed(self, row: int, _line: ChatLine) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._lines[row]
+        self.endRemoveRows()
+
     def _on_added(self, line: ChatLine) -> None:
-        if len(self._lines) >= self.limit:
-            self.beginRemoveRows(QModelIndex(), 0, len(self._lines) - self.limit)
-            del self._lines[: len(self._lines) - self.limit + 1]
-            self.endRemoveRows()
         row = len(self._lines)
         self.beginInsertRows(QModelIndex(), row, row)
         self._lines.append(line)

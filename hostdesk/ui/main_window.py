@@ -30,13 +30,14 @@ from hostdesk.show.events import Event
 from hostdesk.ui.bridge import Bridge
 from hostdesk.ui.capture import CaptureSession, HostCapture
 from hostdesk.ui.chat_model import ChatModel
+from hostdesk.ui.chat_panel import ChatPanel
 from hostdesk.ui.dialogs import GoLiveChoice, GoLiveDialog, SettingsDialog, confirm
 from hostdesk.ui.going_live import GoLiveAttempts
 from hostdesk.ui.models import AudienceFilter, AudienceModel, HandQueueModel
+from hostdesk.ui.moderation_view import ModerationView
 from hostdesk.ui.panels import (
     AudiencePanel,
     Banner,
-    ChatPanel,
     HandsPanel,
     StagePanel,
     WaitingBar,
@@ -105,6 +106,9 @@ class MainWindow(QMainWindow):
         self._build()
         self.capture = HostCapture(session, self.stage.host_view, self._notice)
         self.stage_view = StageView(self.stage, mirror, session, self._notice)
+        self.moderation = ModerationView(
+            self, self.chat, self.chat_model, control, self.bridge, self.ask_block
+        )
         self._connect()
         self._shortcuts()
         self._on_state(ConnectionState.OFFLINE, "")
@@ -175,6 +179,7 @@ class MainWindow(QMainWindow):
         self.audience.invite_clicked.connect(lambda i: b.run("Invite", c.invite(i), i))
         self.audience.remove_clicked.connect(self.ask_remove)
         self.audience.block_clicked.connect(self.ask_block)
+        self.audience.blocked_clicked.connect(lambda: self.moderation.open_blocks())
         self.audience.search.textChanged.connect(self.audience_filter.setFilterFixedString)
         self.chat.send_clicked.connect(lambda text: b.add("Chat", c.chat(text)))
         s.demote_clicked.connect(self.demote)
@@ -376,6 +381,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         for model in (self.audience_model, self.hands_model, self.chat_model):
             model.detach()  # the mirror outlives the window
+        self.moderation.detach()
         self.stage_view.close()
         self.going_live.cancel()
         self.capture.stop()

@@ -47,6 +47,7 @@ TIMESTAMP_ROLE = _USER + 7
 HAND_MARK = "· hand up"
 ON_STAGE = " — on stage"
 INVITED = " — invited"
+CHAT_MUTED = " — chat muted"
 
 
 def wall_clock_ms() -> int:
@@ -200,6 +201,8 @@ class AudienceModel(_MemberRows):
             text += ON_STAGE
         elif member.identity in self.mirror.invitations:
             text += INVITED
+        if member.chat_muted:
+            text += CHAT_MUTED
         return text
 
     def _count(self, member: Member, present: bool) -> None:

@@ -16,12 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hostdesk.show import rules
 from hostdesk.ui.models import IDENTITY_ROLE
 from hostdesk.ui.video_view import VideoView
 
 
-def _list(model: QAbstractItemModel) -> QListView:
+def list_view(model: QAbstractItemModel) -> QListView:
     view = QListView()
     view.setModel(model)
     view.setUniformItemSizes(True)  # keeps 10,000 rows cheap to lay out
@@ -161,7 +160,7 @@ class HandsPanel(QGroupBox):
 
     def __init__(self, model: QAbstractItemModel, parent: QWidget | None = None) -> None:
         super().__init__("Raised hands", parent)
-        self.view = _list(model)
+        self.view = list_view(model)
         self.invite_button = QPushButton("Invite to stage")
         self.lower_button = QPushButton("Lower hand")
         self.clear_question_button = QPushButton("Clear question")
@@ -188,25 +187,29 @@ class HandsPanel(QGroupBox):
 
 
 class AudiencePanel(QGroupBox):
-    """Everyone watching, with a search box, Invite and Remove."""
+    """Everyone watching, with a search box, Invite, Remove, Block and the list of blocks."""
 
     invite_clicked = Signal(str)
     remove_clicked = Signal(str)
     block_clicked = Signal(str)
+    blocked_clicked = Signal()
 
     def __init__(self, model: QAbstractItemModel, parent: QWidget | None = None) -> None:
         super().__init__("Audience", parent)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search viewers")
         self.search.setClearButtonEnabled(True)
-        self.view = _list(model)
+        self.view = list_view(model)
         self.invite_button = QPushButton("Invite to stage")
         self.remove_button = QPushButton("Remove…")
         self.block_button = QPushButton("Block…")
+        self.blocked_button = QPushButton("Blocked…")
+        self.blocked_button.setToolTip("Who is blocked from this show; lift a block")
         buttons = QHBoxLayout()
         buttons.addWidget(self.invite_button)
         buttons.addWidget(self.remove_button)
         buttons.addWidget(self.block_button)
+        buttons.addWidget(self.blocked_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.view)
@@ -214,40 +217,12 @@ class AudiencePanel(QGroupBox):
         self.invite_button.clicked.connect(lambda: self._emit(self.invite_clicked))
         self.remove_button.clicked.connect(lambda: self._emit(self.remove_clicked))
         self.block_button.clicked.connect(lambda: self._emit(self.block_clicked))
+        self.blocked_button.clicked.connect(self.blocked_clicked)
 
     def _emit(self, signal: SignalInstance) -> None:
         identity = _selected_identity(self.view)
         if identity:
             signal.emit(identity)
-
-
-class ChatPanel(QGroupBox):
-    send_clicked = Signal(str)
-
-    def __init__(self, model: QAbstractItemModel, parent: QWidget | None = None) -> None:
-        super().__init__("Chat", parent)
-        self.view = _list(model)
-        self.view.setWordWrap(True)
-        self.view.setUniformItemSizes(False)
-        self.input = QLineEdit()
-        self.input.setPlaceholderText("Say something to everyone")
-        self.input.setMaxLength(rules.CHAT_MAX_LENGTH)
-        self.send_button = QPushButton("Send")
-        row = QHBoxLayout()
-        row.addWidget(self.input, 1)
-        row.addWidget(self.send_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view)
-        layout.addLayout(row)
-        self.send_button.clicked.connect(self._send)
-        self.input.returnPressed.connect(self._send)
-        model.rowsInserted.connect(lambda *_: self.view.scrollToBottom())
-
-    def _send(self) -> None:
-        text = self.input.text().strip()
-        if text:
-            self.send_clicked.emit(text)
-            self.input.clear()
 
 
 def _selected_identity(view: QListView) -> str | None:

@@ -69,9 +69,7 @@ async def come_back(api: RunningApi, room: str, bot: Bot, watch_s: float = 6.0) 
             await asyncio.sleep(POLL_S)
         listed = await _listed(api, room, bot.identity)
         connected = (
-            connecting.done()
-            and connecting.exception() is None
-            and not bot.disconnected.is_set()
+            connecting.done() and connecting.exception() is None and not bot.disconnected.is_set()
         )
     finally:
         if not connecting.done():
