@@ -19,7 +19,7 @@ from hostdesk.chat_moderation import ChatModeration
 from hostdesk.moderation import ROOM_NOT_FOUND as ROOM_NOT_FOUND
 from hostdesk.moderation import Moderation
 from hostdesk.show import messages, rules, stage
-from hostdesk.show.blocks import Blocklist, BlockRecords
+from hostdesk.show.blocks import BLOCKED_JOIN, Blocklist, BlockRecords
 from hostdesk.show.chat import ChatSettings
 from hostdesk.show.errors import Forbidden, InvalidInput, NotFound, ShowError
 from hostdesk.show.gateways import RoomGateway, TokenMinter
@@ -163,6 +163,26 @@ class ShowService:
             await self.chat.restore(room)
         except ShowError as exc:
             log.warning("could not restore the chat settings of %s: %s", room, exc)
+
+    async def renew(
+        self, room: str, identity: str, display_name: str, *, host_token: bool
+    ) -> Joined:
+        """A fresh token for a participant whose own token (of this room, still valid) asks:
+        the same identity and name, with the role LiveKit gives them now (a viewer when they
+        are not in the room; a host only when the asking token is a host token). A blocked
+        identity gets none."""
+        if self.moderation.is_blocked(room, identity):
+            raise Forbidden(BLOCKED_JOIN)
+        try:
+            present: Participant | None = await self.rooms.get_participant(room, identity)
+        except NotFound:
+            present = None
+        role = present.role if present is not None else None
+        if role is None or (role is Role.HOST and not host_token):
+            role = Role.VIEWER
+        name = display_name or (present.display_name if present is not None else identity)
+        token = self.tokens.mint(room, identity, name, role)
+        return Joined(token, self.tokens.ws_url, room, role, identity)
 
     def give_up_host(self, room: str, identity: str) -> None:
         """The host whose token this was will not connect (its connection failed): the room

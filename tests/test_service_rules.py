@@ -642,6 +642,49 @@ async def test_the_remembered_settings_are_bounded_to_the_newest_rooms(
     assert restored == [False, True, True]
 
 
+# -- renewing a token ----------------------------------------------------------------------------
+
+
+async def test_a_renewed_token_keeps_the_identity_and_name_with_the_role_livekit_gives(
+    service: ShowService, live_show: FakeRooms, tokens: FakeTokens
+) -> None:
+    renewed = await service.renew(ROOM, "viewer-1", "Viewer 1", host_token=False)
+    assert (renewed.identity, renewed.role) == ("viewer-1", Role.VIEWER)
+    assert tokens.minted[-1] == (ROOM, "viewer-1", "Viewer 1", Role.VIEWER)
+
+    await service.promote(ROOM, "viewer-1", "host-1")
+    promoted = await service.renew(ROOM, "viewer-1", "Viewer 1", host_token=False)
+    assert promoted.role is Role.GUEST and tokens.minted[-1][3] is Role.GUEST
+
+
+async def test_someone_not_in_the_room_renews_as_a_viewer(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    gone = await service.renew(ROOM, "guest-who-left", "Sam", host_token=False)
+    assert gone.role is Role.VIEWER
+    no_room = await service.renew("no-such-room", "host-1", "Jane", host_token=True)
+    assert no_room.role is Role.VIEWER
+
+
+async def test_only_a_host_token_renews_as_the_host(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    assert (await service.renew(ROOM, "host-1", "Host Jane", host_token=True)).role is Role.HOST
+    assert (await service.renew(ROOM, "host-1", "Host Jane", host_token=False)).role is (
+        Role.VIEWER
+    )
+
+
+async def test_a_blocked_participant_gets_no_fresh_token(
+    service: ShowService, live_show: FakeRooms, tokens: FakeTokens
+) -> None:
+    await service.moderation.block(ROOM, "viewer-2")
+    minted = len(tokens.minted)
+    with pytest.raises(Forbidden, match="^You cannot join this show$"):
+        await service.renew(ROOM, "viewer-2", "Viewer 2", host_token=False)
+    assert len(tokens.minted) == minted
+
+
 # -- broadcasting failures ---------------------------------------------------------------------
 
 

@@ -23,6 +23,8 @@ class TokenClaimsLike(Protocol):
     def room(self) -> str: ...
     @property
     def room_admin(self) -> bool: ...
+    @property
+    def name(self) -> str: ...
 
 
 class TokenVerifier(Protocol):
@@ -44,6 +46,7 @@ class Caller:
     identity: str = ""
     room: str = ""
     room_admin: bool = False
+    name: str = ""
 
     def is_host_of(self, room: str) -> bool:
         return self.admin or (self.room_admin and self.room == room)
@@ -62,6 +65,10 @@ class Auth:
             if not hmac.compare_digest(key.encode(), self.api_key.encode()):
                 raise Forbidden(INVALID_API_KEY)
             return Caller(admin=True)
+        return self._token_holder(request)
+
+    def _token_holder(self, request: web.Request) -> Caller | None:
+        """The holder of the bearer token, None without one; 403 for a wrong one."""
         header = request.headers.get("Authorization", "")
         if not header:
             return None
@@ -72,7 +79,17 @@ class Auth:
             claims = self.verifier.verify(token.strip())
         except ValueError:
             raise Forbidden(INVALID_TOKEN) from None
-        return Caller(False, claims.identity, claims.room, claims.room_admin)
+        return Caller(False, claims.identity, claims.room, claims.room_admin, claims.name)
+
+    def participant(self, request: web.Request, room: str) -> Caller:
+        """The holder of a valid LiveKit token for this room, in every mode: only a token says
+        which participant is asking (the API key names nobody, so it is not read here)."""
+        caller = self._token_holder(request)
+        if caller is None:
+            raise NotAuthenticated(AUTH_REQUIRED)
+        if caller.room != room:
+            raise Forbidden(WRONG_ROOM)
+        return caller
 
     def _required(self, request: web.Request) -> Caller:
         caller = self.caller(request)

@@ -27,6 +27,8 @@ BEARER = "livekitToken"
 OPEN: Security = ()
 KEY_ONLY: Security = ({API_KEY: ()},)
 KEY_OR_TOKEN: Security = ({API_KEY: ()}, {BEARER: ()})
+#: A participant's own token (the API key names no participant).
+TOKEN_ONLY: Security = ({BEARER: ()},)
 #: Anonymous, or the API key (joining as host needs it).
 OPEN_OR_KEY: Security = ({}, {API_KEY: ()})
 

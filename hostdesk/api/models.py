@@ -16,7 +16,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from hostdesk.chat_moderation import TIMESTAMP_MAX
-from hostdesk.show.roles import JOINABLE_ROLES
+from hostdesk.show.roles import JOINABLE_ROLES, Role
 from hostdesk.show.rules import (
     NAME_FORBIDDEN_CLASS,
     NAME_MAX_LENGTH,
@@ -82,6 +82,14 @@ JoinRole = Annotated[
         extra_json_schema={"enum": sorted(role.value for role in JOINABLE_ROLES)},
         description="`host` (needs the API key in production mode) or `viewer`; a guest is "
         "made only by an invitation.",
+    ),
+]
+#: Any role a participant may have now (a renewed token's).
+AnyRole = Annotated[
+    str,
+    Meta(
+        extra_json_schema={"enum": sorted(role.value for role in Role)},
+        description="The role LiveKit gives the participant now: `host`, `guest` or `viewer`.",
     ),
 ]
 #: Slow mode: seconds between two chat messages of a viewer (0: off).
@@ -212,6 +220,16 @@ class JoinReply(Reply):
             "used in later calls such as hand-raise and invite."
         ),
     ]
+
+
+class TokenReply(Reply):
+    """A fresh LiveKit access token for the same participant."""
+
+    token: Annotated[str, Meta(description="LiveKit access token (JWT) with the role's grants.")]
+    ws_url: Annotated[str, Meta(description="LiveKit server URL to connect to with the token.")]
+    room_name: Annotated[str, Meta(description="The room.")]
+    role: AnyRole
+    identity: Annotated[str, Meta(description="The same identity as the asking token's.")]
 
 
 class RoomSummary(Reply):

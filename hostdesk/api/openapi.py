@@ -17,7 +17,7 @@ import msgspec
 
 from hostdesk import __version__
 from hostdesk.api import auth, body, errors, models
-from hostdesk.api.endpoints import API_KEY, BEARER, KEY_OR_TOKEN, OPEN, Operation
+from hostdesk.api.endpoints import API_KEY, BEARER, OPEN, Operation
 from hostdesk.show.errors import LIVEKIT_UNAVAILABLE, RateLimited
 from hostdesk.show.rules import NAME_MAX_LENGTH, RATE_LIMITS, RATE_WINDOW_S, name_problem
 
@@ -39,10 +39,10 @@ SECURITY_SCHEMES: Schema = {
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "JWT",
-        "description": "A LiveKit access token issued by this API (join, invite or demote), "
-        "verified with the LiveKit API secret. It stands for its identity in its room only: "
-        "the host's token (roomAdmin grant) for host-only calls, any participant's token for "
-        "their own hand.",
+        "description": "A LiveKit access token issued by this API (join, invite, demote or "
+        "renewal), verified with the LiveKit API secret. It stands for its identity in its room "
+        "only: the host's token (roomAdmin grant) for host-only calls, any participant's token "
+        "for their own hand and their own fresh token.",
     },
 }
 
@@ -99,10 +99,13 @@ def error_examples(op: Operation, path_names: Iterable[str]) -> dict[int, list[s
     if op.body is not None:
         add(400, *_body_problems(op.body))
         add(413, errors.TOO_LARGE)
+    schemes = {scheme for option in op.doc.security for scheme in option}
     if op.doc.security != OPEN:
         add(401, auth.AUTH_REQUIRED)
-        add(403, auth.INVALID_API_KEY, auth.INVALID_TOKEN)
-    if op.doc.security == KEY_OR_TOKEN:
+        if API_KEY in schemes:  # a route for a participant's own token reads no key
+            add(403, auth.INVALID_API_KEY)
+        add(403, auth.INVALID_TOKEN)
+    if BEARER in schemes:
         add(403, auth.WRONG_ROOM)
     if op.doc.livekit:
         add(503, LIVEKIT_UNAVAILABLE)

@@ -12,7 +12,7 @@ from aiohttp import web
 from hostdesk.api import block_routes as block_routes
 from hostdesk.api import chat_routes as chat_routes
 from hostdesk.api import models
-from hostdesk.api.auth import HOST_ONLY
+from hostdesk.api.auth import HOST_ONLY, INVALID_TOKEN, WRONG_ROOM
 from hostdesk.api.context import API as API
 from hostdesk.api.context import AUTH as AUTH
 from hostdesk.api.context import HOST_IN_BODY, HOST_ONLY_CALL
@@ -23,7 +23,7 @@ from hostdesk.api.context import auth_of as _auth
 from hostdesk.api.context import room_of as _room
 from hostdesk.api.context import routes as routes
 from hostdesk.api.context import service_of as _service
-from hostdesk.api.endpoints import KEY_ONLY, KEY_OR_TOKEN, OPEN, OPEN_OR_KEY, Doc
+from hostdesk.api.endpoints import KEY_ONLY, KEY_OR_TOKEN, OPEN, OPEN_OR_KEY, TOKEN_ONLY, Doc
 from hostdesk.api.openapi import build_document
 from hostdesk.service import ROOM_NOT_FOUND
 from hostdesk.service import StageChange as ServiceStageChange
@@ -72,6 +72,40 @@ async def join(request: web.Request, body: models.JoinRequest) -> models.JoinRep
         joined.room,
         joined.role.value,
         joined.identity,
+    )
+
+
+@API.plain(
+    "POST",
+    "/api/rooms/{roomName}/token",
+    "renew_token",
+    Doc(
+        "renewToken",
+        "Get a fresh LiveKit token for yourself",
+        "Needs the participant's own LiveKit token for this room, still valid "
+        "(`Authorization: Bearer`), in every mode. Tokens HostDesk mints expire within minutes "
+        "(their `exp`), so a page asks for a fresh one before its own expires. The fresh token "
+        "has the same identity and name, with the role LiveKit gives the participant now "
+        "(`viewer` when they are not in the room at the moment; `host` only for a host "
+        "token). A blocked participant gets none (403).",
+        "rooms",
+        TOKEN_ONLY,
+        {403: (INVALID_TOKEN, WRONG_ROOM, BLOCKED_JOIN)},
+    ),
+    models.TokenReply,
+)
+async def renew_token(request: web.Request) -> models.TokenReply:
+    room = _room(request)
+    caller = _auth(request).participant(request, room)
+    renewed = await _service(request).renew(
+        room, caller.identity, caller.name, host_token=caller.room_admin
+    )
+    return models.TokenReply(
+        renewed.token,
+        request.app[SIGNALLING].ws_url(request),
+        renewed.room,
+        renewed.role.value,
+        renewed.identity,
     )
 
 

@@ -16,7 +16,10 @@ from livekit import api
 
 from hostdesk.show.roles import PERMISSIONS, Metadata, Role
 
-TOKEN_TTL = datetime.timedelta(hours=6)
+#: Short, so that a token a removed or blocked participant still holds soon stops working (LiveKit
+#: cannot revoke one); a page asks for a fresh one before it expires (`ShowService.renew`), and
+#: LiveKit refreshes the token of a connected client by itself.
+TOKEN_TTL = datetime.timedelta(minutes=10)
 _TTL_S = int(TOKEN_TTL.total_seconds())
 #: A character no validated name holds (controls are refused), JSON-escaped as `\u0000`: where
 #: it lands in a template's JSON is where the per-token text goes.
@@ -31,6 +34,7 @@ class TokenClaims:
     identity: str
     room: str
     room_admin: bool
+    name: str = ""
 
 
 class InvalidToken(ValueError):
@@ -134,4 +138,4 @@ class Tokens:
         video = claims.video
         if not claims.identity or video is None or not video.room:
             raise InvalidToken("token has no identity or room")
-        return TokenClaims(claims.identity, video.room, bool(video.room_admin))
+        return TokenClaims(claims.identity, video.room, bool(video.room_admin), claims.name or "")
