@@ -62,7 +62,9 @@ export class Connection {
       renewed: (joined) => {
         if (!this.finished) this.joined = joined;
       },
-      refused: (message) => this.finish("removed", message),
+      refused: (message) => {
+        if (!this.finished) this.finish("removed", message);
+      },
     });
   }
 

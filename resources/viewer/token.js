@@ -89,11 +89,14 @@ export class TokenRenewal {
     this.hooks = hooks;
     this.timer = 0;
     this.failures = 0;
+    /** Stopped (the page ended): an answer still on its way is dropped. */
+    this.stopped = true;
   }
 
   /** Plans the renewal of the token the page holds now (after a join or a renewal). */
   schedule() {
-    this.stop();
+    clearTimeout(this.timer);
+    this.stopped = false;
     const joined = this.hooks.current();
     if (!joined) return;
     const delay = renewAfterOverride() ?? renewDelayMs(joined.token, Date.now());
@@ -103,6 +106,7 @@ export class TokenRenewal {
   }
 
   stop() {
+    this.stopped = true;
     clearTimeout(this.timer);
   }
 
@@ -115,8 +119,8 @@ export class TokenRenewal {
       this.failed(from, err);
       return;
     }
-    // The page rejoined meanwhile with a token of its own: that one is newer.
-    if (this.hooks.current() !== from) return;
+    // Stopped, or the page rejoined meanwhile with a token of its own (that one is newer).
+    if (this.stopped || this.hooks.current() !== from) return;
     const { token, wsUrl } = answer;
     if (typeof token !== "string" || !token) {
       this.failed(from, new Error("the server sent no token"));
@@ -132,7 +136,7 @@ export class TokenRenewal {
 
   /** @param {Joined} from @param {unknown} err */
   failed(from, err) {
-    if (this.hooks.current() !== from) return;
+    if (this.stopped || this.hooks.current() !== from) return;
     const status = err instanceof ApiError ? err.status : 0;
     if (status === 403 && messageOf(err) === BLOCKED) {
       this.hooks.refused(BLOCKED);

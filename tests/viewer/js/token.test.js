@@ -120,3 +120,16 @@ test("a renewal that fails on the way is tried again, with the same token", asyn
   assert.equal(seen.renewed.at(-1).token, fresh);
   renewal.stop();
 });
+
+test("an answer that comes after the page ended is dropped, and nothing is asked again", async (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  const { seen, renewal } = harness(t, [[503, { error: "LiveKit is unavailable" }]]);
+  renewal.schedule();
+  t.mock.timers.tick(360_000);
+  renewal.stop(); // the page ended while the request was on its way
+  await settle();
+  t.mock.timers.tick(600_000);
+  await settle();
+  assert.equal(seen.bearers.length, 1);
+  assert.deepEqual([seen.renewed, seen.refused], [[], []]);
+});
