@@ -51,9 +51,12 @@ async def _serve(settings: Settings) -> int:
 
 
 def _print_access(backend: Backend) -> None:
-    """What both commands print once listening: where viewers go, and what to trust."""
+    """What both commands print once listening: where viewers go, what to trust, and what
+    LiveKit's first answer says to fix."""
     print(f"Viewers: {backend.api_url}/watch/SHOW ({backend.access_details()})", flush=True)
     print(f"HostDesk API listening on {backend.api_url}", flush=True)
+    if backend.livekit_problem:
+        print(f"hostdesk: {backend.livekit_problem}", file=sys.stderr, flush=True)
 
 
 def desktop(
@@ -109,6 +112,8 @@ async def _desktop(
     window.closed.connect(lambda: None if closed.done() else closed.set_result(None))
     window.show()
     _print_access(backend)
+    if backend.livekit_problem:
+        window.bridge.error.emit(backend.livekit_problem)
     if settings.auth and settings.api_key_generated:
         print(f"Host API key (X-API-Key): {settings.api_key}", flush=True)
     if go_live is not None:

@@ -71,6 +71,8 @@ class Backend:
     dev: LocalLiveKitServer | None
     _listening: _Listening = field(repr=False)
     _closers: contextlib.AsyncExitStack = field(repr=False)
+    #: what LiveKit's answer at start says the host must fix (`Moderation.access_problem`)
+    livekit_problem: str | None = None
 
     @property
     def reach(self) -> Reach:
@@ -259,5 +261,10 @@ async def start_backend(settings: Settings) -> Backend:
         stack.push_async_callback(sweeper.aclose)
         auth = Auth(enabled=settings.auth, api_key=settings.api_key, verifier=tokens)
         listening = await _listen(service, auth, livekit, settings, reach, tls)
-        backend = Backend(settings, livekit, service, tokens, auth, dev, listening, stack.pop_all())
+        problem = await service.moderation.access_problem()
+        if problem:
+            log.warning("%s", problem)
+        backend = Backend(
+            settings, livekit, service, tokens, auth, dev, listening, stack.pop_all(), problem
+        )
     return backend

@@ -35,6 +35,8 @@ ROOM_NOT_FOUND = "Room not found"
 #: How often the rooms with blocks are looked through for a blocked participant who came back
 #: (the issue's bound is removal within 2 s of reconnecting).
 SWEEP_INTERVAL_S = 0.5
+#: The room the start-up check asks LiveKit about (any name: only the answer's kind matters).
+ACCESS_PROBE_ROOM = "hostdesk-access-check"
 
 
 class Moderation:
@@ -97,6 +99,23 @@ class Moderation:
             return False  # gone already
         log.info("removed %s again from %s: blocked", identity, room)
         return True
+
+    async def access_problem(self) -> str | None:
+        """Why blocks cannot be kept, as a sentence for the host, or None: LiveKit refuses
+        HostDesk's key (keeping someone out needs its room service). Asked once at start, so
+        the host reads it before a troll finds out; a LiveKit that is not up yet is not a
+        problem of configuration (every call says so when it matters)."""
+        try:
+            await self.rooms.list_rooms([ACCESS_PROBE_ROOM])
+        except ShowError:
+            return None
+        except Exception as exc:
+            return (
+                f"LiveKit refused HostDesk's API key ({exc}): HostDesk cannot run the show, "
+                "remove anyone or keep blocked viewers out. Give it a key and secret from "
+                "livekit-server's `keys` (LIVEKIT_API_KEY, LIVEKIT_API_SECRET)."
+            )
+        return None
 
     async def sweep(self) -> int:
         """Removes every blocked participant found in a room that has blocks; returns how

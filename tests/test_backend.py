@@ -20,7 +20,8 @@ from tests.support.netns import TestNetns
 def _settings(livekit_server: LocalLiveKitServer, **changes: object) -> Settings:
     creds = livekit_server.credentials
     livekit = LiveKitSettings(creds.url, creds.api_key, creds.api_secret)
-    return Settings(api_port=0, api_key="k", livekit=livekit, **changes)  # type: ignore[arg-type]
+    changes.setdefault("livekit", livekit)
+    return Settings(api_port=0, api_key="k", **changes)  # type: ignore[arg-type]
 
 
 async def test_the_generated_certificate_covers_the_address_served_and_is_reused_after_a_restart(
@@ -64,3 +65,25 @@ async def test_an_audience_that_cannot_work_says_why_and_the_api_stays_where_it_
             assert reply.status == 200
     finally:
         await backend.aclose()
+
+
+async def test_a_key_livekit_refuses_is_told_at_start_and_a_good_one_is_not(
+    livekit_server: LocalLiveKitServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keeping a blocked troll out needs LiveKit's room service: the host hears at start that
+    LiveKit refuses the key, not when the troll is back."""
+    monkeypatch.setenv("HOSTDESK_CONFIG", str(tmp_path))
+    good = await start_backend(_settings(livekit_server))
+    try:
+        assert good.livekit_problem is None
+    finally:
+        await good.aclose()
+    creds = livekit_server.credentials
+    wrong = LiveKitSettings(creds.url, creds.api_key, "not-the-secret-" + "x" * 32)
+    refused = await start_backend(_settings(livekit_server, livekit=wrong))
+    try:
+        assert refused.livekit_problem is not None
+        assert refused.livekit_problem.startswith("LiveKit refused HostDesk's API key")
+        assert "LIVEKIT_API_SECRET" in refused.livekit_problem
+    finally:
+        await refused.aclose()
