@@ -110,8 +110,10 @@ class Moderation:
         except ShowError:
             return None
         except Exception as exc:
+            status = getattr(exc, "status", None)
+            answer = f"HTTP {status}" if isinstance(status, int) else type(exc).__name__
             return (
-                f"LiveKit refused HostDesk's API key ({exc}): HostDesk cannot run the show, "
+                f"LiveKit refused HostDesk's API key ({answer}): HostDesk cannot run the show, "
                 "remove anyone or keep blocked viewers out. Give it a key and secret from "
                 "livekit-server's `keys` (LIVEKIT_API_KEY, LIVEKIT_API_SECRET)."
             )

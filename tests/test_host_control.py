@@ -13,10 +13,11 @@ import pytest
 from hostdesk.host import HostControl
 from hostdesk.service import ShowService
 from hostdesk.show import messages
+from hostdesk.show.chat import ChatSettings
 from hostdesk.show.connection import ConnectionState
 from hostdesk.show.events import Event
 from hostdesk.show.messages import DataMessage, MessageType
-from hostdesk.show.mirror import Entered, Fact, Left, Seen, ShowMirror
+from hostdesk.show.mirror import ChatSettingsChanged, Entered, Fact, Left, Seen, ShowMirror
 from hostdesk.show.participants import hand_attributes, question_attributes
 from hostdesk.show.roles import Role
 from tests.support.fakes import ROOM, FakeRooms, FakeTokens
@@ -258,4 +259,117 @@ async def test_a_demoted_guest_is_not_put_back(rooms: FakeRooms) -> None:
 
     assert rooms.person("viewer-star").role is Role.VIEWER
     assert len(control._tasks) == 0  # no restore was started
+    await control.leave()
+
+
+# -- the chat's moderation ----------------------------------------------------------------------
+
+
+def says(session: FakeSession, identity: str, text: str, at: int) -> None:
+    session.message_received.emit(messages.chat(identity, identity, text, at), identity)
+
+
+def room_chat(session: FakeSession, rooms: FakeRooms) -> None:
+    """What LiveKit tells the host after the room's metadata changed."""
+    summary = rooms.metadata.get(ROOM, "")
+    session.fact.emit(ChatSettingsChanged(ChatSettings.from_room_metadata(summary)))
+
+
+def chat_texts(control: HostControl) -> list[str]:
+    return [line.text for line in control.mirror.chat]
+
+
+async def test_a_muted_viewers_chat_is_dropped_while_their_hand_still_goes_up(
+    rooms: FakeRooms,
+) -> None:
+    control, session, _ = make(rooms)
+    await control.go_live(ROOM, "Jane")
+    session.arrives("viewer-troll")
+    session.arrives("viewer-sam")
+    await control.mute_chat("viewer-troll", True)
+    session.changed("viewer-troll")  # the attribute LiveKit now has
+    assert control.mirror.get("viewer-troll").chat_muted  # type: ignore[union-attr]
+
+    says(session, "viewer-troll", "spam", 1)
+    says(session, "viewer-sam", "hello", 2)
+    session.message_received.emit(messages.hand("viewer-troll", "T", True, 3), "viewer-troll")
+
+    assert chat_texts(control) == ["hello"]
+    await until(lambda: rooms.person("viewer-troll").hand_raised_at is not None, "hand up")
+    await control.mute_chat("viewer-troll", False)
+    session.changed("viewer-troll")
+    says(session, "viewer-troll", "sorry", 4)
+    assert chat_texts(control) == ["hello", "sorry"]
+    await control.leave()
+
+
+async def test_a_hidden_line_leaves_the_window_and_a_late_copy_stays_out(rooms: FakeRooms) -> None:
+    control, session, _ = make(rooms)
+    await control.go_live(ROOM, "Jane")
+    session.arrives("viewer-sam")
+    says(session, "viewer-sam", "keep", 1)
+    says(session, "viewer-sam", "hide me", 2)
+    removed: list[tuple[int, str]] = []
+    control.mirror.chat_removed.connect(lambda index, line: removed.append((index, line.text)))
+
+    await control.hide_chat(control.mirror.chat[1])
+    room_chat(session, rooms)
+    says(session, "viewer-sam", "hide me", 2)  # the same message, delivered again
+
+    assert chat_texts(control) == ["keep"]
+    assert removed == [(1, "hide me")]
+    await control.leave()
+
+
+async def test_slow_mode_drops_a_viewers_line_too_soon_but_never_the_hosts_or_a_guests(
+    rooms: FakeRooms,
+) -> None:
+    now = [1_000_000]
+    service = ShowService(rooms, FakeTokens(), clock_ms=lambda: now[0])
+    session = FakeSession(rooms)
+    control = HostControl(service, session, ShowMirror(), clock_ms=lambda: now[0])
+    await control.go_live(ROOM, "Jane")
+    session.arrives("viewer-sam")
+    session.arrives("viewer-star", role=Role.GUEST)
+    await control.set_slow_mode(10)
+    room_chat(session, rooms)
+    assert control.mirror.chat_settings.slow_mode_s == 10
+
+    says(session, "viewer-sam", "one", 1)
+    says(session, "viewer-star", "guest one", 2)
+    now[0] += 5_000
+    says(session, "viewer-sam", "too soon", 3)
+    says(session, "viewer-star", "guest two", 4)
+    await control.chat("host line")
+    now[0] += 5_000
+    says(session, "viewer-sam", "two", 5)
+
+    assert chat_texts(control) == ["one", "guest one", "guest two", "host line", "two"]
+    await control.leave()
+
+
+async def test_after_a_livekit_restart_the_chat_settings_and_a_mute_come_back(
+    rooms: FakeRooms,
+) -> None:
+    control, session, _ = make(rooms)
+    await control.go_live(ROOM, "Jane")
+    session.arrives("viewer-troll")
+    await control.mute_chat("viewer-troll", True)
+    session.changed("viewer-troll")
+    await control.set_slow_mode(30)
+    room_chat(session, rooms)
+
+    session.state_changed.emit(ConnectionState.RECONNECTING, "LiveKit dropped the connection")
+    rooms.forget_everything()
+    rooms.connect("viewer-troll", Role.VIEWER)
+    rooms.connect(HOST, Role.HOST, "Jane")
+    session.enter()
+    session.state_changed.emit(ConnectionState.LIVE, "")
+    room_chat(session, rooms)  # the new room has no metadata
+
+    await until(
+        lambda: ChatSettings.from_room_metadata(rooms.metadata.get(ROOM, "")).slow_mode_s == 30,
+        "slow mode written back",
+    )
+    await until(lambda: rooms.person("viewer-troll").attributes.get("chatMuted") == "1", "mute")
     await control.leave()
