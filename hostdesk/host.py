@@ -213,18 +213,6 @@ class HostControl:
         await self.service.moderation.block(self.room, identity)
         self.recollection.forget(identity)
 
-    def _turned_away(self, identity: str) -> bool:
-        """A blocked participant back with a token LiveKit cannot revoke is removed at once
-        (their `Left` takes them off the mirror again)."""
-        if not self.service.moderation.is_blocked(self.room, identity):
-            return False
-        self._tasks.spawn(self._remove_blocked(identity), name=f"turn away {identity}")
-        return True
-
-    async def _remove_blocked(self, identity: str) -> None:
-        if await self.service.moderation.remove_if_blocked(self.room, identity):
-            log.info("removed blocked %s as they came back", identity)
-
     async def unblock(self, identity: str) -> None:
         self.service.moderation.unblock(self.room, identity)
 
@@ -291,8 +279,7 @@ class HostControl:
                     self._arrived(participant.identity)
             case Seen(participant, arrived=True):
                 self.mirror.apply(fact)
-                if not self._turned_away(participant.identity):
-                    self._arrived(participant.identity)
+                self._arrived(participant.identity)
             case Seen(participant):
                 self.mirror.apply(fact)
                 member = self.mirror.get(participant.identity)

@@ -3,10 +3,11 @@
 The service owns one `Moderation` (`ShowService.moderation`) and asks it at every join; the API
 and the window call it for blocks. A block removes the participant from LiveKit and records
 them (and the browser they joined from) in the room's blocklist, which survives a restart.
-LiveKit cannot revoke a token it signed, so whoever comes back with one is removed again as
-they arrive (`remove_if_blocked`, called by the host's window when it sees an arrival), and
-by `sweep_forever`, which the backend runs: LiveKit tells other participants of an arrival only
-once its media connection is up (seconds later), while its room service lists it at once.
+LiveKit cannot revoke a token it signed, so whoever comes back with one is removed again by
+`sweep_forever`, which the backend runs (with or without the window): LiveKit's room service
+lists a participant as they join, while other participants (the host's window included) and
+webhooks hear of the arrival only once its media connection is up, seconds later. One path for
+the rule, and it holds under `hostdesk serve` too.
 """
 
 from __future__ import annotations

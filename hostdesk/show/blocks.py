@@ -15,6 +15,9 @@ from typing import Any, Protocol
 #: The `clientId`s remembered per room, newest kept: a block of an identity that joined longer
 #: ago than this many joins still blocks the identity, only not its browser.
 REMEMBERED_CLIENTS_PER_ROOM = 10_000
+#: Rooms without blocks kept in memory (for the browsers of their recent joins), the most
+#: recently used: a join may name any room, and a troll's random names must not grow the process.
+ROOMS_KEPT = 1_000
 
 BLOCKED_JOIN = "You cannot join this show"
 BLOCK_NOT_FOUND = "Block not found"
@@ -117,7 +120,7 @@ class Blocklist:
 
     def __init__(self, records: BlockRecords | None = None) -> None:
         self.records: BlockRecords = records or MemoryRecords()
-        self._rooms: dict[str, RoomBlocks] = {}
+        self._rooms: OrderedDict[str, RoomBlocks] = OrderedDict()
         self._blocked_rooms: set[str] | None = None  # read from the records on first use
 
     def blocked_rooms(self) -> set[str]:
@@ -133,7 +136,19 @@ class Blocklist:
             # (a typo, a troll's random names) costs no file read.
             blocks = self.records.load(room) if room in self.blocked_rooms() else []
             found = self._rooms[room] = RoomBlocks(blocks)
+            self._evict()
+        else:
+            self._rooms.move_to_end(room)
         return found
+
+    def _evict(self) -> None:
+        """Forgets the least recently used rooms past `ROOMS_KEPT` that have no blocks."""
+        blocked = self.blocked_rooms()
+        while len(self._rooms) > ROOMS_KEPT + len(blocked):
+            oldest = next((name for name in self._rooms if name not in blocked), None)
+            if oldest is None:
+                return
+            del self._rooms[oldest]
 
     def saved(self, room: str) -> None:
         """Writes the room's blocks to its records (after a change)."""

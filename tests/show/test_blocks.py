@@ -7,7 +7,13 @@ from typing import cast
 
 from hostdesk.blocks_store import BlockStore
 from hostdesk.moderation import Moderation
-from hostdesk.show.blocks import REMEMBERED_CLIENTS_PER_ROOM, Block, Blocklist, RoomBlocks
+from hostdesk.show.blocks import (
+    REMEMBERED_CLIENTS_PER_ROOM,
+    ROOMS_KEPT,
+    Block,
+    Blocklist,
+    RoomBlocks,
+)
 from hostdesk.show.gateways import RoomGateway
 
 
@@ -119,3 +125,20 @@ async def test_without_blocks_the_sweep_asks_livekit_nothing(tmp_path: Path) -> 
         cast(RoomGateway, _Untouchable()), Blocklist(BlockStore(tmp_path)), lambda: 0
     )
     assert await moderation.sweep() == 0
+
+
+def test_rooms_without_blocks_are_forgotten_past_the_bound_but_rooms_with_blocks_never() -> None:
+    blocklist = Blocklist()
+    blocklist.room("kept").remember("viewer-1", "browser-1")
+    blocklist.room("kept").block("viewer-1", "Troll", 1)
+    blocklist.saved("kept")
+    blocklist.room("quiet").remember("viewer-2", "browser-2")
+    for i in range(ROOMS_KEPT + 50):
+        blocklist.room(f"random-{i}")
+    blocklist.room("quiet").remember("viewer-3", "browser-3")  # a new record of the room
+
+    assert len(blocklist._rooms) == ROOMS_KEPT + 1
+    assert "random-0" not in blocklist._rooms
+    assert blocklist.room("kept").refuses("browser-1")
+    assert blocklist.room("quiet").block("viewer-2", "Sam", 2).client_id is None  # forgotten
+    assert blocklist.room("quiet").block("viewer-3", "Ann", 3).client_id == "browser-3"
