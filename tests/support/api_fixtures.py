@@ -95,7 +95,11 @@ async def start_api(livekit_server: LocalLiveKitServer) -> AsyncIterator[StartAp
     started: list[RunningApi] = []
 
     async def start(
-        *, auth: bool = True, rate_limits: bool = False, livekit: LocalLiveKitServer | None = None
+        *,
+        auth: bool = True,
+        rate_limits: bool = False,
+        livekit: LocalLiveKitServer | None = None,
+        stage_size: int = 1,
     ) -> RunningApi:
         creds = (livekit or livekit_server).credentials
         settings = Settings(
@@ -104,6 +108,7 @@ async def start_api(livekit_server: LocalLiveKitServer) -> AsyncIterator[StartAp
             auth=auth,
             api_key=API_KEY,
             rate_limits=rate_limits,
+            stage_size=stage_size,
             livekit=LiveKitSettings(creds.url, creds.api_key, creds.api_secret),
         )
         backend = await start_backend(settings)
