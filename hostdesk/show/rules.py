@@ -29,8 +29,15 @@ HIDDEN_CHAT_KEEP = 200
 PACKET_MAX_BYTES = 16 * 1024
 #: An invitation nobody answers lapses after this many seconds.
 INVITE_TIMEOUT_S = 60.0
-#: Guests on stage at once: the contract's one by default.
+#: Guests on stage at once: the contract's one by default, at most STAGE_SIZE_MAX (the host and
+#: six guests still fit one screen as a grid).
 DEFAULT_STAGE_SIZE = 1
+STAGE_SIZE_MIN = 1
+STAGE_SIZE_MAX = 6
+#: A show's limit on a guest's time on stage, in seconds: 0 (none) to this many (four hours).
+STAGE_TIME_LIMIT_MAX_S = 4 * 60 * 60
+#: The stage clock warns when at most this many seconds of the limit are left.
+STAGE_WARNING_S = 60
 #: Requests per client address per window, by endpoint group (the contract's table).
 RATE_WINDOW_S = 60.0
 RATE_LIMITS: dict[str, int] = {"join": 10, "invite": 5, "hand_raise": 10, "other": 100}
@@ -80,6 +87,17 @@ def question_problem(text: str) -> str | None:
     return None
 
 
+def stage_size_problem(field: str, value: object) -> str | None:
+    """Why `value` is not a stage size (`field` names where it came from), or None."""
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or not STAGE_SIZE_MIN <= value <= STAGE_SIZE_MAX
+    ):
+        return f"{field} must be from {STAGE_SIZE_MIN} to {STAGE_SIZE_MAX}"
+    return None
+
+
 def for_clients(stage_size: int) -> dict[str, Any]:
     """The limits a client needs to tell its user before the server refuses (the page's copy)."""
     return {
@@ -90,5 +108,6 @@ def for_clients(stage_size: int) -> dict[str, Any]:
         "inviteTimeoutMs": int(INVITE_TIMEOUT_S * 1000),
         "slowModeSlackMs": SLOW_MODE_SLACK_MS,
         "stageSize": stage_size,
+        "stageWarningSeconds": STAGE_WARNING_S,
         "rateLimits": {"windowSeconds": int(RATE_WINDOW_S), **RATE_LIMITS},
     }

@@ -79,6 +79,20 @@ def test_question_problem_takes_the_name_rule_and_its_own_length(
     assert rules.question_problem(text) == problem
 
 
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [(1, None), (6, None), (3, None)]
+    + [(bad, "--stage-size must be from 1 to 6") for bad in (0, 7, -1, True, "2", 2.0, None)],
+)
+def test_a_stage_holds_one_to_six_guests(value: object, problem: str | None) -> None:
+    assert (rules.STAGE_SIZE_MIN, rules.STAGE_SIZE_MAX) == (1, 6)
+    assert rules.stage_size_problem("--stage-size", value) == problem
+
+
+def test_the_page_is_told_when_the_stage_clock_warns() -> None:
+    assert rules.for_clients(stage_size=2)["stageWarningSeconds"] == rules.STAGE_WARNING_S == 60
+
+
 def test_the_page_is_told_the_question_limit() -> None:
     told = rules.for_clients(stage_size=1)
     assert told["questionMaxLength"] == rules.QUESTION_MAX_LENGTH == 200
