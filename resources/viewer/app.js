@@ -10,6 +10,7 @@
 import { Chat } from "./chat.js";
 import { Connection } from "./connection.js";
 import { Hand } from "./hand.js";
+import { parseLayout } from "./layout.js";
 import { Media } from "./media.js";
 import { decodeMessage } from "./messages.js";
 import { nameOf, roleOf } from "./participants.js";
@@ -25,6 +26,7 @@ import { exposeView } from "./view.js";
 /** @typedef {import("livekit-client").RemoteParticipant} RemoteParticipant */
 
 const NAME_KEY = "hostdesk.viewerName";
+const LAYOUT_KEY = "hostdesk.stageLayout";
 
 const rules = readRules(document);
 const ui = findElements();
@@ -45,6 +47,13 @@ const connection = new Connection(store, {
   data: onData,
   roomMetadata: (metadata) => chat.settingsChanged(metadata),
   left: (identity) => chat.left(identity),
+  speakers: (identities) => {
+    // Only stage members publish sound, so whoever speaks is on stage; when all fall silent
+    // the focus stays with the last one.
+    const loudest = identities[0] || store.state.lastSpeaker;
+    if (loudest !== store.state.lastSpeaker) store.update({ lastSpeaker: loudest });
+    else store.redraw();
+  },
 });
 const hand = new Hand(store, connection);
 const chat = new Chat(store, rules, () => connection.room?.localParticipant ?? null);
@@ -196,19 +205,35 @@ async function onJoinSubmit(event) {
 
 /** @param {string} name */
 function remember(name) {
+  keep(NAME_KEY, name, "your name");
+}
+
+/**
+ * @param {string} key
+ * @param {string} value
+ * @param {string} what
+ */
+function keep(key, value, what) {
   try {
-    localStorage.setItem(NAME_KEY, name);
+    localStorage.setItem(key, value);
   } catch (err) {
-    warn("could not remember your name", err);
+    warn(`could not remember ${what}`, err);
   }
 }
 
-function remembered() {
+/** @param {string} key */
+function kept(key) {
   try {
-    return localStorage.getItem(NAME_KEY) || "";
+    return localStorage.getItem(key);
   } catch {
-    return "";
+    return null;
   }
+}
+
+/** @param {import("./layout.js").Layout} layout */
+function chooseLayout(layout) {
+  keep(LAYOUT_KEY, layout, "the stage layout");
+  store.update({ layout });
 }
 
 // -- controls ----------------------------------------------------------------------------------
@@ -247,6 +272,11 @@ ui.soundButton.addEventListener("click", () => {
   if (lk) lk.startAudio().then(() => store.redraw(), (err) => warn("could not start audio", err));
 });
 ui.chatForm.addEventListener("submit", onChatSubmit);
+ui.layoutGrid.addEventListener("click", () => chooseLayout("grid"));
+ui.layoutFocus.addEventListener("click", () => chooseLayout("focus"));
+// The stage fills the space it has: lay it out again when that changes.
+new ResizeObserver(() => store.redraw()).observe(ui.stage);
+window.addEventListener("resize", () => store.redraw());
 ui.inviteAccept.addEventListener("click", () => dispatch({ type: "accept" }));
 ui.inviteDecline.addEventListener("click", () => dispatch({ type: "decline" }));
 ui.inviteDialog.addEventListener("cancel", (event) => {
@@ -257,8 +287,8 @@ window.addEventListener("pagehide", () => connection.close());
 exposeView(store, connection);
 
 const fixedRoom = readRoomFromPath();
-ui.nameInput.value = remembered();
-store.update({ fixedRoom });
+ui.nameInput.value = kept(NAME_KEY) || "";
+store.update({ fixedRoom, layout: parseLayout(kept(LAYOUT_KEY)) });
 renderer.draw(store.state, null);
 if (!fixedRoom) ui.roomInput.focus();
 else if (!ui.nameInput.value) ui.nameInput.focus();

@@ -37,6 +37,7 @@ const ANNOUNCE_MS = 3_500;
  * @property {(metadata: string | undefined) => void} roomMetadata the room's metadata, as the
  *   server wrote it (the chat's settings)
  * @property {(identity: string) => void} left a participant left the room
+ * @property {(identities: string[]) => void} speakers who is speaking now, loudest first
  */
 
 export class Connection {
@@ -229,6 +230,10 @@ export class Connection {
       .on(RoomEvent.LocalTrackPublished, changed)
       .on(RoomEvent.LocalTrackUnpublished, changed)
       .on(RoomEvent.AudioPlaybackStatusChanged, changed)
+      .on(
+        RoomEvent.ActiveSpeakersChanged,
+        current((speakers) => this.hooks.speakers(speakers.map((p) => p.identity))),
+      )
       .on(
         RoomEvent.DataReceived,
         current((payload, participant, _kind, topic) => {

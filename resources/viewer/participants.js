@@ -1,11 +1,15 @@
 // @ts-check
 // Who is who in the room, read from what the server wrote: the role and display name in
-// participant metadata, the raised hand in the `handRaisedAt` attribute (a server-written
-// time). Viewers cannot write either, so this is the one rule for who has a hand, as the host
-// reads it (hostdesk/show/participants.py). Pure: works on any object of LiveKit's shape.
+// participant metadata, the raised hand in the `handRaisedAt` attribute and when a guest went
+// on stage in `onStageSince` (server-written times). Viewers cannot write any of them, so this
+// is the one rule for who has a hand, as the host reads it (hostdesk/show/participants.py).
+// Pure: works on any object of LiveKit's shape.
 
 /** The participant attribute holding when the hand was raised (ms since the epoch, as text). */
 export const HAND_ATTRIBUTE = "handRaisedAt";
+
+/** The participant attribute holding when a guest came on stage (ms since the epoch, as text). */
+export const ON_STAGE_ATTRIBUTE = "onStageSince";
 
 /**
  * @typedef {object} Someone
@@ -53,6 +57,19 @@ export function handRaisedAt(participant) {
 }
 
 /**
+ * When the guest went on stage (ms since the epoch, the server's clock), or null when they are
+ * not on stage or the attribute is not a positive whole number in ASCII digits (as
+ * hostdesk/show/stage_clock.py on_stage_since reads it).
+ * @param {Readonly<Record<string, string>> | undefined} attributes
+ */
+export function onStageSince(attributes) {
+  const text = (attributes || {})[ON_STAGE_ATTRIBUTE] || "";
+  if (!/^[0-9]+$/.test(text)) return null;
+  const stamp = Number(text);
+  return stamp > 0 ? stamp : null;
+}
+
+/**
  * Viewers with a raised hand, first raised first; ties in identity order (as the host sorts).
  * @template {Someone} T
  * @param {Iterable<T>} participants
@@ -76,6 +93,17 @@ export function handQueue(participants) {
 export function queuePosition(participants, identity) {
   const index = handQueue(participants).findIndex((p) => p.identity === identity);
   return index < 0 ? null : index + 1;
+}
+
+/**
+ * The order of guests on stage: as they came on (ties and unknown times by identity), so a tile
+ * keeps its place while others come and go.
+ * @param {Someone} a
+ * @param {Someone} b
+ */
+export function stageOrder(a, b) {
+  const since = (/** @type {Someone} */ p) => onStageSince(p.attributes) ?? Number.MAX_VALUE;
+  return since(a) - since(b) || (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0);
 }
 
 /**

@@ -2,16 +2,23 @@
 // Draws the page from the state and the room (LiveKit's own state of who is there and what
 // they publish). It changes neither: what it keeps is only which track each element shows.
 
-import { Track } from "livekit-client";
 import { chatNotice } from "./chat.js";
 import { drawHand } from "./hand.js";
-import { countRole, nameOf, withRole } from "./participants.js";
+import { focusIndex } from "./layout.js";
+import { countRole, nameOf, roleOf, stageOrder, withRole } from "./participants.js";
 import { STATE_TEXT, status } from "./status.js";
+import { StageTiles } from "./tiles.js";
 
 /** @typedef {import("livekit-client").Room} Room */
 /** @typedef {import("livekit-client").Participant} Participant */
 /** @typedef {import("livekit-client").Track} AnyTrack */
 /** @typedef {import("./store.js").PageState} PageState */
+/** @typedef {import("./tiles.js").Member} Member */
+
+/** The stage is never squeezed below this height (a phone held sideways scrolls instead). */
+const MIN_STAGE_HEIGHT = 180;
+/** Below the stage, beside the controls: the gap to them and the page's padding. */
+const STAGE_MARGIN_BELOW = 28;
 
 /**
  * @template {HTMLElement} T
@@ -53,6 +60,10 @@ export function findElements() {
     show: element("show"),
     notice: element("notice"),
     stage: element("stage"),
+    controls: element("controls"),
+    layoutSwitch: element("layout-switch"),
+    layoutGrid: button("layout-grid"),
+    layoutFocus: button("layout-focus"),
     soundButton: button("sound-button"),
     handBox: element("hand-box"),
     handButton: button("hand-button"),
@@ -74,12 +85,11 @@ export function findElements() {
     inviteText: element("invite-text"),
     inviteAccept: button("invite-accept"),
     inviteDecline: button("invite-decline"),
-    tiles: { host: tile("host"), guest: tile("guest") },
+    hostTile: tile("host"),
   };
 }
 
 /** @typedef {ReturnType<typeof findElements>} Elements */
-/** @typedef {Elements["tiles"]["host"]} Tile */
 
 /** @param {HTMLElement} node @param {string} text */
 function showText(node, text) {
@@ -87,22 +97,11 @@ function showText(node, text) {
   node.hidden = !text;
 }
 
-/** @param {Participant | null} participant */
-function cameraTrackOf(participant) {
-  if (!participant) return null;
-  const publication =
-    participant.getTrackPublication(Track.Source.Camera) ||
-    [...participant.trackPublications.values()].find((p) => p.kind === "video");
-  if (!publication || !publication.track || publication.isMuted) return null;
-  return publication.track;
-}
-
 export class Renderer {
   /** @param {Elements} ui */
   constructor(ui) {
     this.ui = ui;
-    /** Which track each tile's video element shows. @type {Map<Tile, AnyTrack | null>} */
-    this.shown = new Map();
+    this.tiles = new StageTiles(ui.stage, ui.hostTile);
     /** The element of each remote audio track playing. @type {Map<AnyTrack, HTMLMediaElement>} */
     this.sounds = new Map();
     /** The list item of each chat line on screen, by line id. @type {Map<number, HTMLElement>} */
@@ -118,7 +117,6 @@ export class Renderer {
     const host = withRole(remotes, "host");
     const onStage = state.stage.place === "onStage";
     const me = room ? room.localParticipant : null;
-    const guest = onStage && me ? me : withRole(remotes, "guest");
 
     ui.join.hidden = state.showing;
     ui.show.hidden = !state.showing;
@@ -139,13 +137,23 @@ export class Renderer {
     showText(ui.notice, notice.text);
     ui.notice.dataset.kind = notice.kind;
 
-    this.tile(ui.tiles.host, host, host ? nameOf(host) : "Host", false);
-    ui.tiles.host.placeholder.textContent = host ? "Camera off" : "Waiting for the host";
-    ui.tiles.host.box.hidden = !connected;
-    const guestName = !guest ? "" : guest === me ? `${state.name} (you)` : nameOf(guest);
-    this.tile(ui.tiles.guest, guest, guestName, Boolean(guest) && guest === me);
-    ui.stage.classList.toggle("duo", Boolean(guest));
-    ui.stage.classList.toggle("solo", !guest);
+    /** @type {Participant[]} */
+    const guests = remotes.filter((p) => roleOf(p) === "guest");
+    if (onStage && me) guests.push(me);
+    guests.sort(stageOrder);
+    /** @type {Member[]} */
+    const guestTiles = guests.map((guest) => ({
+      identity: guest.identity,
+      participant: guest,
+      name: guest === me ? `${state.name} (you)` : nameOf(guest),
+      local: guest === me,
+    }));
+    const hostName = host ? nameOf(host) : "Host";
+    this.tiles.members(
+      { identity: host ? host.identity : "", participant: host, name: hostName, local: false },
+      guestTiles,
+    );
+    ui.hostTile.placeholder.textContent = host ? "Camera off" : "Waiting for the host";
     ui.stage.hidden = !connected;
     this.audio(remotes);
 
@@ -176,28 +184,32 @@ export class Renderer {
     showText(ui.chatError, state.errors.chat);
 
     this.invitation(state);
+    if (connected) this.stageLayout(state, host ? host.identity : "", guestTiles, room);
   }
 
   /**
-   * @param {Tile} tile
-   * @param {Participant | null} participant
-   * @param {string} name
-   * @param {boolean} local the page's own camera (shown mirrored)
+   * Lays the stage out (last: what is above and below it has its size by now), and shows the
+   * layout switch while there is more than one tile.
+   * @param {Readonly<PageState>} state
+   * @param {string} host the host's identity ("" while there is none)
+   * @param {Member[]} guests
+   * @param {Room | null} room
    */
-  tile(tile, participant, name, local) {
-    tile.box.hidden = !participant;
-    const track = cameraTrackOf(participant);
-    const before = this.shown.get(tile) || null;
-    if (before !== track) {
-      if (before) before.detach(tile.video);
-      if (track) track.attach(tile.video);
-      else tile.video.srcObject = null;
-      this.shown.set(tile, track || null);
-    }
-    tile.box.dataset.identity = participant ? participant.identity : "";
-    tile.video.classList.toggle("mirror", local);
-    tile.placeholder.hidden = Boolean(track);
-    tile.name.textContent = name;
+  stageLayout(state, host, guests, room) {
+    const ui = this.ui;
+    const order = [host, ...guests.map((guest) => guest.identity)];
+    ui.layoutSwitch.hidden = order.length < 2;
+    ui.layoutGrid.setAttribute("aria-pressed", String(state.layout === "grid"));
+    ui.layoutFocus.setAttribute("aria-pressed", String(state.layout === "focus"));
+    const speaking = new Set(room ? room.activeSpeakers.map((p) => p.identity) : []);
+    const top = ui.stage.getBoundingClientRect().top + window.scrollY;
+    const below = ui.controls.offsetHeight + STAGE_MARGIN_BELOW;
+    const box = {
+      width: ui.stage.clientWidth,
+      height: Math.max(MIN_STAGE_HEIGHT, window.innerHeight - top - below),
+    };
+    const focus = focusIndex(order, state.lastSpeaker);
+    this.tiles.place(order, { layout: state.layout, focus, speaking, box });
   }
 
   /** Plays every remote audio track, and only those. @param {Participant[]} remotes */

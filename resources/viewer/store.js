@@ -8,6 +8,7 @@ import { AUDIENCE } from "./stage.js";
 
 /** @typedef {import("./stage.js").Stage} Stage */
 /** @typedef {import("./moderation.js").ChatSettings} ChatSettings */
+/** @typedef {import("./layout.js").Layout} Layout */
 
 /**
  * Where the page is with the show's connection. "joined" is connected; whether that shows as
@@ -52,6 +53,8 @@ import { AUDIENCE } from "./stage.js";
  * @property {Readonly<ChatSettings>} chatSettings the room's chat settings (its metadata)
  * @property {boolean} chatSending a line of ours is on its way (in slow mode, the next waits)
  * @property {number} chatWaitS seconds until slow mode lets us send again (0: now)
+ * @property {Layout} layout how the stage is laid out (the viewer's choice)
+ * @property {string} lastSpeaker who on stage spoke last (the focus layout shows them large)
  */
 
 /** @returns {PageState} */
@@ -76,6 +79,8 @@ export function initialState() {
     chatSettings: NO_SETTINGS,
     chatSending: false,
     chatWaitS: 0,
+    layout: "grid",
+    lastSpeaker: "",
   };
 }
 

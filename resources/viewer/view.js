@@ -47,6 +47,10 @@ export function exposeView(store, connection) {
     },
     slowModeSeconds: () => store.state.chatSettings.slowModeS,
     chatWaitSeconds: () => store.state.chatWaitS,
+    layout: () => store.state.layout,
+    // Who LiveKit says is speaking now (the tiles ringed), and who spoke last (in focus).
+    speaking: () => (room()?.activeSpeakers ?? []).map((p) => p.identity),
+    lastSpeaker: () => store.state.lastSpeaker,
     // When the token the page holds now lapses (s since the epoch): it moves on at a renewal.
     tokenExpiresAt: () => (connection.joined ? tokenTimes(connection.joined.token).exp : 0),
   };

@@ -6,10 +6,13 @@ permission change, a remote track, a disconnection.
 
 from __future__ import annotations
 
+import array
 import asyncio
 import json
 import logging
+import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from livekit import rtc
@@ -17,6 +20,30 @@ from livekit import rtc
 from hostdesk.tasks import TaskSet
 
 CONNECT_TIMEOUT = 15.0
+TONE_RATE = 48_000
+#: 10 ms of sound per frame, as a microphone delivers it.
+TONE_CHUNK = TONE_RATE // 100
+
+
+@dataclass
+class Tone:
+    """A published microphone track playing a sine while `loud`, digital silence while not (the
+    track stays published, so a silent guest is still a guest with a microphone)."""
+
+    frequency: float
+    loud: bool = True
+    #: peak amplitude of the sine, of the 16-bit range
+    level: float = 0.5
+
+
+def _sine_period(frequency: float, level: float) -> bytes:
+    """100 ms of a sine at `frequency` (a whole number of periods for any multiple of 10 Hz),
+    as 16-bit mono PCM: looped, it plays without a click."""
+    samples = TONE_RATE // 10
+    peak = int(32767 * level)
+    step = 2 * math.pi * frequency / TONE_RATE
+    wave = array.array("h", (round(peak * math.sin(step * n)) for n in range(samples)))
+    return wave.tobytes()
 
 
 class Bot:
@@ -108,12 +135,18 @@ class Bot:
     ) -> rtc.LocalTrackPublication:
         """Publishes a camera track of one solid colour, fed at 15 fps until disconnect."""
         width, height = size
+        return await self.publish_picture(bytes([*rgb, 255]) * (width * height), size)
+
+    async def publish_picture(
+        self, rgba: bytes, size: tuple[int, int]
+    ) -> rtc.LocalTrackPublication:
+        """Publishes a camera track of one still picture (RGBA rows), fed at 15 fps until
+        disconnect."""
+        width, height = size
         source = rtc.VideoSource(width, height)
         track = rtc.LocalVideoTrack.create_video_track("camera", source)
         options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_CAMERA)
-        frame = rtc.VideoFrame(
-            width, height, rtc.VideoBufferType.RGBA, bytes([*rgb, 255]) * (width * height)
-        )
+        frame = rtc.VideoFrame(width, height, rtc.VideoBufferType.RGBA, rgba)
 
         async def feed() -> None:
             while True:
@@ -122,6 +155,31 @@ class Bot:
 
         self._feeders.spawn(feed(), name=f"{self.identity} camera")
         return await self.room.local_participant.publish_track(track, options)
+
+    async def publish_tone(
+        self, frequency: float = 440.0, *, loud: bool = True, level: float = 0.5
+    ) -> Tone:
+        """Publishes a microphone track of a sine tone, fed in real time until disconnect.
+        Flip the returned `Tone.loud` to make it fall silent or sound again."""
+        tone = Tone(frequency, loud, level)
+        source = rtc.AudioSource(TONE_RATE, 1, queue_size_ms=100)
+        track = rtc.LocalAudioTrack.create_audio_track("microphone", source)
+        options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
+        chunk_bytes = TONE_CHUNK * 2
+        sine = _sine_period(frequency, level)
+        silence = bytes(chunk_bytes)
+
+        async def feed() -> None:
+            offset = 0
+            while True:
+                pcm = sine[offset : offset + chunk_bytes] if tone.loud else silence
+                offset = (offset + chunk_bytes) % len(sine)
+                # Waits while the source's queue is full: the track plays in real time.
+                await source.capture_frame(rtc.AudioFrame(pcm, TONE_RATE, 1, TONE_CHUNK))
+
+        self._feeders.spawn(feed(), name=f"{self.identity} microphone")
+        await self.room.local_participant.publish_track(track, options)
+        return tone
 
     async def send(self, message: dict[str, Any], to: list[str] | None = None) -> None:
         await self.room.local_participant.publish_data(

@@ -15,6 +15,7 @@ A missing Chromium or Playwright fails the run with how to get it; nothing is sk
 from __future__ import annotations
 
 import asyncio
+import base64
 import re
 import shutil
 import time
@@ -96,6 +97,21 @@ SERVER_DOWN_BROWSER_ERRORS = (
     re.compile(r"Failed to load resource: net::ERR_CONNECTION_REFUSED"),
 )
 
+
+#: Reads pixels out of a PNG in the page itself (the page may load data: images; there is no
+#: image library on the Python side): `{png: base64, points: [[x, y], ...]}` -> [[r, g, b], ...].
+_PIXELS_OF_PNG = """async ({png, points}) => {
+  const image = new Image();
+  image.src = 'data:image/png;base64,' + png;
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const context = canvas.getContext('2d', {willReadFrequently: true});
+  context.drawImage(image, 0, 0);
+  return points.map(([x, y]) =>
+    Array.from(context.getImageData(Math.round(x), Math.round(y), 1, 1).data.slice(0, 3)));
+}"""
 
 #: Chromium logs every HTTP error answer as a console error, as this text.
 HTTP_ERROR = "Failed to load resource: the server responded with a status of {status} ({reason})"
@@ -224,6 +240,15 @@ class ViewerPage:
                     f"{await self.describe()}"
                 )
             await asyncio.sleep(0.02)
+
+    async def screen_pixels(self, points: list[tuple[float, float]]) -> list[tuple[int, int, int]]:
+        """The colours on screen (the viewport as a screenshot shows it, at scale 1) at `points`
+        in CSS pixels: what a viewer sees there, video included."""
+        png = base64.b64encode(await self.page.screenshot()).decode()
+        found: list[list[int]] = await self.page.evaluate(
+            _PIXELS_OF_PNG, {"png": png, "points": [list(p) for p in points]}
+        )
+        return [(r, g, b) for r, g, b in found]
 
     async def describe(self) -> str:
         """What the page shows, for failure messages."""

@@ -27,10 +27,11 @@ HOST_VIDEO_PLAYING = (
     " return Boolean(v) && v.videoWidth > 0 && !v.paused; })()"
 )
 GUEST_VIDEO_PLAYING = (
-    "(() => { const v = document.querySelector('#guest-tile:not([hidden]) video');"
+    "(() => { const v = document.querySelector('#stage .tile[data-role=guest] video');"
     " return Boolean(v) && v.videoWidth > 0 && !v.paused; })()"
 )
-GUEST_TILE_GONE = "document.getElementById('guest-tile').hidden"
+GUEST_TILE_GONE = "!document.querySelector('#stage .tile[data-role=guest]')"
+GUEST_NAME = "#stage .tile[data-role=guest] .name"
 NOTICE = "document.getElementById('notice').textContent"
 
 
@@ -105,7 +106,7 @@ async def test_a_viewer_raises_a_hand_comes_on_stage_is_seen_and_goes_back(
     await ada.until("hostdeskViewer.onStage && hostdeskViewer.isPublishing", 10, "publishing")
     await ada.until(GUEST_VIDEO_PLAYING, 10, "Ada's self-view")
     await bo.until(GUEST_VIDEO_PLAYING, 15, "Ada's video on Bo's page")
-    assert await bo.page.text_content("#guest-name") == "Ada Viewer"
+    assert await bo.page.text_content(GUEST_NAME) == "Ada Viewer"
     await ada.page.screenshot(path=str(_screenshot_dir() / "viewer-on-stage.png"))
 
     def mic_muted() -> bool:
