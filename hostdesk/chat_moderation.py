@@ -2,25 +2,21 @@
 (`hostdesk.show.chat` reads it the same way on both).
 
 The service owns one `ChatModeration` (`ShowService.chat`); the API and the window call it. The
-room's chat settings (hidden messages, slow mode) go into the room's metadata, a muted chat into
-the participant's attributes: both server-written, so no client can change them.
-
-The service remembers the settings it last wrote per room, so that a livekit-server that
-restarted (and forgot its rooms) gets them back when the room is made again (`restore`).
+room's chat settings (hidden messages, slow mode) go into the room's metadata (its `chat` key,
+through `hostdesk.room_settings`, which remembers them for a restarted livekit-server), a muted
+chat into the participant's attributes: both server-written, so no client can change them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
 
-from hostdesk.moderation import ROOM_NOT_FOUND
+from hostdesk.room_settings import RoomSettings
 from hostdesk.show.chat import ChatSettings, chat_muted_attributes, message_id
-from hostdesk.show.errors import InvalidInput, NotFound
+from hostdesk.show.errors import InvalidInput
 from hostdesk.show.gateways import RoomGateway
-from hostdesk.show.participants import Participant, RoomSummary
+from hostdesk.show.participants import Participant
 from hostdesk.show.roles import Role
 from hostdesk.show.rules import SLOW_MODE_MAX_S
 from hostdesk.show.validation import check_name
@@ -33,11 +29,7 @@ SLOW_MODE_PROBLEM = f"seconds must be an integer from 0 to {SLOW_MODE_MAX_S}"
 #: largest integer a JavaScript number holds exactly, so the page names the message the same.
 TIMESTAMP_MAX = 2**53 - 1
 TIMESTAMP_PROBLEM = f"timestamp must be an integer from 0 to {TIMESTAMP_MAX}"
-#: Rooms whose last written chat settings are remembered for `restore`, the most recently
-#: written kept.
-REMEMBERED_ROOMS = 1000
 
-RoomLock = Callable[[str], AbstractAsyncContextManager[object]]
 FindParticipant = Callable[[str, str], Awaitable[Participant]]
 
 
@@ -46,18 +38,20 @@ def _is_integer(value: object) -> bool:
 
 
 class ChatModeration:
-    """`lock(room)`: the service's per-room lock (metadata is read, changed and written whole);
-    `participant(room, identity)`: the service's look-up, with its 404s."""
+    """`settings`: the service's room settings (the metadata is read, changed and written whole
+    under the room's lock); `participant(room, identity)`: the service's look-up, with its
+    404s."""
 
-    def __init__(self, rooms: RoomGateway, lock: RoomLock, participant: FindParticipant) -> None:
+    def __init__(
+        self, rooms: RoomGateway, settings: RoomSettings, participant: FindParticipant
+    ) -> None:
         self.rooms = rooms
-        self._lock = lock
+        self._room_settings = settings
         self._participant = participant
-        self._written: OrderedDict[str, ChatSettings] = OrderedDict()
 
     async def settings(self, room: str) -> ChatSettings:
         """The room's chat settings as LiveKit holds them now."""
-        return ChatSettings.from_room_metadata((await self._summary(room)).metadata)
+        return await self._room_settings.read(room, ChatSettings)
 
     async def hide(self, room: str, sender_identity: str, timestamp: int) -> None:
         """Hides one message (named by its sender and timestamp) from every page and the
@@ -89,43 +83,10 @@ class ChatModeration:
         return muted
 
     async def restore(self, room: str) -> bool:
-        """Writes back the chat settings this service last wrote for `room` when LiveKit holds
-        none (a restarted livekit-server forgot the room). Returns whether it wrote them."""
-        remembered = self._written.get(room)
-        if remembered is None or remembered == ChatSettings():
-            return False
-        async with self._lock(room):
-            found = await self.rooms.list_rooms([room])
-            if not found or ChatSettings.from_room_metadata(found[0].metadata) != ChatSettings():
-                return False
-            await self.rooms.update_room_metadata(
-                room, remembered.to_room_metadata(found[0].metadata)
-            )
-        log.info("restored the chat settings of %s", room)
-        return True
-
-    def forget(self, room: str) -> None:
-        """The show ended: a new show of the same name starts with a clean chat."""
-        self._written.pop(room, None)
+        """Writes back the room's settings this service last wrote (the chat's, and the stage's
+        limit with them) when LiveKit holds them no longer (a restarted livekit-server forgot
+        the room). Returns whether it wrote any."""
+        return await self._room_settings.restore(room)
 
     async def _change(self, room: str, change: Callable[[ChatSettings], ChatSettings]) -> None:
-        async with self._lock(room):
-            summary = await self._summary(room)
-            current = ChatSettings.from_room_metadata(summary.metadata)
-            wanted = change(current)
-            if wanted != current:
-                metadata = wanted.to_room_metadata(summary.metadata)
-                await self.rooms.update_room_metadata(room, metadata)
-            self._remember(room, wanted)
-
-    def _remember(self, room: str, settings: ChatSettings) -> None:
-        self._written[room] = settings
-        self._written.move_to_end(room)
-        while len(self._written) > REMEMBERED_ROOMS:
-            self._written.popitem(last=False)
-
-    async def _summary(self, room: str) -> RoomSummary:
-        found = await self.rooms.list_rooms([room])
-        if not found:
-            raise NotFound(ROOM_NOT_FOUND)
-        return found[0]
+        await self._room_settings.change(room, ChatSettings, change)

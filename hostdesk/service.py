@@ -4,7 +4,8 @@ Both the HTTP API and the host's window call this service; neither talks to Live
 service directly. LiveKit holds the show's state (roles in metadata, hands in attributes); the
 service keeps only short reservations and per-room locks so racing requests stay consistent,
 and, through `moderation` (`hostdesk.moderation`), the host's blocks; `chat`
-(`hostdesk.chat_moderation`) writes the host's chat moderation.
+(`hostdesk.chat_moderation`) writes the host's chat moderation; `room_settings`
+(`hostdesk.room_settings`) keeps the room's metadata (the chat's settings, the stage's limit).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, replace
 from hostdesk.chat_moderation import ChatModeration
 from hostdesk.moderation import ROOM_NOT_FOUND as ROOM_NOT_FOUND
 from hostdesk.moderation import Moderation
+from hostdesk.room_settings import RoomSettings
 from hostdesk.show import messages, rules, stage
 from hostdesk.show.blocks import BLOCKED_JOIN, Blocklist, BlockRecords
 from hostdesk.show.chat import ChatSettings
@@ -35,6 +37,7 @@ from hostdesk.show.participants import (
 )
 from hostdesk.show.reservations import Reservations
 from hostdesk.show.roles import JOINABLE_ROLES, PERMISSIONS, Metadata, Role
+from hostdesk.show.stage_clock import StageSettings, on_stage_attributes
 from hostdesk.show.validation import check_name, new_identity
 
 log = logging.getLogger("hostdesk.service")
@@ -63,8 +66,18 @@ class RoomState:
         return bool(with_role(self.participants, Role.GUEST))
 
     @property
+    def guests(self) -> list[Participant]:
+        """Who is on stage, longest on stage first (a guest without a clock last)."""
+        on_stage = with_role(self.participants, Role.GUEST)
+        return sorted(on_stage, key=lambda p: (p.on_stage_since is None, p.on_stage_since or 0))
+
+    @property
     def chat(self) -> ChatSettings:
         return ChatSettings.from_room_metadata(self.summary.metadata)
+
+    @property
+    def stage(self) -> StageSettings:
+        return StageSettings.from_room_metadata(self.summary.metadata)
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,8 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
+STAGE_LIMIT_PROBLEM = f"seconds must be an integer from 0 to {rules.STAGE_TIME_LIMIT_MAX_S}"
+
 #: The roles a join may ask for, by name (a dict look-up, not an Enum call per join).
 _JOINABLE = {role.value: role for role in JOINABLE_ROLES}
 
@@ -96,6 +111,8 @@ class ShowService:
         reservations: Reservations | None = None,
         block_records: BlockRecords | None = None,
     ) -> None:
+        if problem := rules.stage_size_problem("stage_size", stage_size):
+            raise ValueError(problem)
         self.rooms = rooms
         self.tokens = tokens
         self.stage_size = stage_size
@@ -103,7 +120,8 @@ class ShowService:
         self._reservations = reservations or Reservations()
         self._locks: dict[str, asyncio.Lock] = {}
         self.moderation = Moderation(rooms, Blocklist(block_records), clock_ms)
-        self.chat = ChatModeration(rooms, self._room_lock, self._require_participant)
+        self.room_settings = RoomSettings(rooms, self._room_lock)
+        self.chat = ChatModeration(rooms, self.room_settings, self._require_participant)
 
     def _room_lock(self, room: str) -> asyncio.Lock:
         """Serialises the checks-then-changes of one room (a lock is a few bytes; kept)."""
@@ -135,7 +153,7 @@ class ShowService:
             identity = new_identity(wanted.value, display_name)
         if wanted is Role.HOST:
             await self._claim_host(room, identity)
-            await self._restore_chat(room)
+            await self._restore_settings(room)
         token = self.tokens.mint(room, identity, display_name, wanted)
         self.moderation.joined(room, identity, client_id)
         return Joined(token, self.tokens.ws_url, room, wanted, identity)
@@ -156,13 +174,14 @@ class ShowService:
             await self.rooms.create_room(room)
             self._reservations.reserve_host(room, identity)
 
-    async def _restore_chat(self, room: str) -> None:
-        """The room the host joins may be one a restarted LiveKit made anew: its chat settings
-        come back (a failure is not the host's: they go live, and the window may try again)."""
+    async def _restore_settings(self, room: str) -> None:
+        """The room the host joins may be one a restarted LiveKit made anew: its settings (the
+        chat's, the stage's limit) come back (a failure is not the host's: they go live, and
+        the window may try again)."""
         try:
-            await self.chat.restore(room)
+            await self.room_settings.restore(room)
         except ShowError as exc:
-            log.warning("could not restore the chat settings of %s: %s", room, exc)
+            log.warning("could not restore the settings of %s: %s", room, exc)
 
     async def renew(
         self, room: str, identity: str, display_name: str, *, host_token: bool
@@ -215,7 +234,7 @@ class ShowService:
         await self._require_room(room)
         await self.rooms.delete_room(room)
         self._reservations.release_host(room)
-        self.chat.forget(room)
+        self.room_settings.forget(room)
 
     async def remove_participant(self, room: str, identity: str) -> None:
         await self._require_participant(room, identity)
@@ -264,12 +283,14 @@ class ShowService:
                 target = stage.check_is_guest(
                     participants, identity, acting_host=acting, denial=stage.ONLY_HOST_DEMOTES
                 )
+            # A promotion answers the hand and starts the stage clock; a demotion stops it.
+            clock = on_stage_attributes(self._clock_ms() if promoting else None)
             await self.rooms.update_participant(
                 room,
                 target.identity,
                 metadata=Metadata(to, target.display_name),
                 permissions=PERMISSIONS[to],
-                attributes=hand_down_attributes() if promoting else None,  # the hand is answered
+                attributes={**hand_down_attributes(), **clock} if promoting else clock,
             )
             await self._announce_stage(room, promoting, participants, host_identity, target)
         token = self.tokens.mint(room, target.identity, target.display_name, to)
@@ -321,6 +342,19 @@ class ShowService:
             ),
         )
 
+    async def stage_limit(self, room: str, seconds: int) -> int:
+        """Sets the show's limit on a guest's time on stage (0: none), in the room's metadata
+        for the window and every page; at the limit the host is asked to send the guest back,
+        nobody is removed by it."""
+        whole = isinstance(seconds, int) and not isinstance(seconds, bool)
+        if not whole or not 0 <= seconds <= rules.STAGE_TIME_LIMIT_MAX_S:
+            raise InvalidInput(STAGE_LIMIT_PROBLEM)
+        await self.room_settings.change(
+            room, StageSettings, lambda settings: settings.with_time_limit(seconds)
+        )
+        log.info("stage time limit of %s: %s s", room, seconds)
+        return seconds
+
     async def mute_guest_microphone(
         self, room: str, guest_identity: str, host_identity: str
     ) -> None:
@@ -339,10 +373,13 @@ class ShowService:
         role: Role | None,
         hand_raised_at: int | None,
         question: str = "",
+        on_stage_since: int | None = None,
     ) -> bool:
-        """Re-applies a guest role or a raised hand (with its question) that LiveKit forgot (a
-        restarted livekit-server forgets its rooms), keeping the hand's original time so the
-        queue's order survives. Returns whether anything was re-applied."""
+        """Re-applies a guest role (with the time they went on stage) or a raised hand (with
+        its question) that LiveKit forgot (a restarted livekit-server forgets its rooms),
+        keeping the original times so the queue's order and the stage clock survive. A guest
+        whose time was not remembered starts their clock now. Returns whether anything was
+        re-applied."""
         async with self._room_lock(room):
             participants = await self._participants_or_none(room)
             current = find(participants, identity)
@@ -356,8 +393,15 @@ class ShowService:
                     identity,
                     metadata=Metadata(Role.GUEST, current.display_name),
                     permissions=PERMISSIONS[Role.GUEST],
+                    attributes=on_stage_attributes(on_stage_since or self._clock_ms()),
                 )
                 return True
+            if role is Role.GUEST and on_stage_since and current.role is Role.GUEST:
+                if current.on_stage_since is None:  # back as the guest, without their clock
+                    attributes = on_stage_attributes(on_stage_since)
+                    await self.rooms.update_participant(room, identity, attributes=attributes)
+                    return True
+                return False
             if role is Role.VIEWER and hand_raised_at and current.hand_raised_at is None:
                 attributes = hand_attributes(hand_raised_at)
                 if question:

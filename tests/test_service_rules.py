@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from hostdesk import chat_moderation
+from hostdesk import room_settings
 from hostdesk.service import Joined, ShowService, StageChange
 from hostdesk.show import rules, stage
 from hostdesk.show.chat import CHAT_MUTED_ATTRIBUTE, ChatSettings
@@ -30,6 +30,7 @@ from hostdesk.show.participants import (
 )
 from hostdesk.show.reservations import Reservations
 from hostdesk.show.roles import PERMISSIONS, Metadata, Role
+from hostdesk.show.stage_clock import ON_STAGE_ATTRIBUTE, StageSettings
 from tests.support.fakes import ROOM, FakeClock, FakeRooms, FakeTokens
 
 
@@ -211,11 +212,58 @@ async def test_a_stage_of_two_takes_two_guests_of_many_racing(
     rooms.connect("host-1", Role.HOST)
     for n in range(1, 6):
         rooms.connect(f"viewer-{n}", Role.VIEWER)
-    await asyncio.gather(
+    results = await asyncio.gather(
         *(service.promote(ROOM, f"viewer-{n}", "host-1") for n in range(1, 6)),
         return_exceptions=True,
     )
     assert len([p for p in rooms.rooms[ROOM].values() if p.role is Role.GUEST]) == 2
+    refused = [r for r in results if not isinstance(r, StageChange)]
+    assert len(refused) == 3
+    assert all(isinstance(r, Forbidden) and r.message == "The stage is full" for r in refused)
+
+
+@pytest.mark.parametrize("size", [0, 7, -1])
+def test_a_stage_size_out_of_its_range_is_refused(
+    rooms: FakeRooms, tokens: FakeTokens, size: int
+) -> None:
+    with pytest.raises(ValueError, match="^stage_size must be from 1 to 6$"):
+        ShowService(rooms, tokens, stage_size=size)
+
+
+async def test_a_stage_of_six_takes_six_guests(rooms: FakeRooms, tokens: FakeTokens) -> None:
+    service = ShowService(rooms, tokens, stage_size=rules.STAGE_SIZE_MAX)
+    rooms.connect("host-1", Role.HOST)
+    for n in range(1, 8):
+        rooms.connect(f"viewer-{n}", Role.VIEWER)
+    for n in range(1, 7):
+        await service.promote(ROOM, f"viewer-{n}", "host-1")
+    with pytest.raises(Forbidden, match="^The stage is full$"):
+        await service.promote(ROOM, "viewer-7", "host-1")
+
+
+async def test_promotion_starts_the_guests_stage_clock_with_the_servers_time(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await service.promote(ROOM, "viewer-2", "host-1")
+    promoted = live_show.person("viewer-2")
+    assert promoted.attributes[ON_STAGE_ATTRIBUTE] == "1704067200000"  # the service's clock
+    assert promoted.on_stage_since == 1704067200000
+    assert live_show.person("viewer-1").attributes.get(ON_STAGE_ATTRIBUTE) is None
+
+
+async def test_demotion_stops_the_stage_clock_and_keeps_other_attributes(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await service.promote(ROOM, "viewer-1", "host-1")
+    first = live_show.person("viewer-1").on_stage_since
+    await service.chat.mute(ROOM, "viewer-1", True)
+    await service.demote(ROOM, "viewer-1", "host-1")
+    demoted = live_show.person("viewer-1")
+    assert ON_STAGE_ATTRIBUTE not in demoted.attributes
+    assert demoted.attributes == {CHAT_MUTED_ATTRIBUTE: "1"}
+    await service.promote(ROOM, "viewer-1", "host-1")  # on again: a new clock
+    again = live_show.person("viewer-1").on_stage_since
+    assert first is not None and again is not None and again > first
 
 
 async def test_a_viewer_cannot_promote_anyone(service: ShowService, live_show: FakeRooms) -> None:
@@ -289,6 +337,52 @@ async def test_removing_the_guest_takes_them_out_of_the_room_and_tells_everyone(
     assert message == "viewer-1 has been removed from the room"
     assert "viewer-1" not in live_show.rooms[ROOM]
     assert live_show.types_sent()[-1] is MessageType.GUEST_DEMOTED
+
+
+# -- giving back what a restarted LiveKit forgot ---------------------------------------------
+
+
+async def test_a_restored_guest_gets_the_time_they_went_on_stage_back(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await service.promote(ROOM, "viewer-1", "host-1")
+    since = live_show.person("viewer-1").on_stage_since
+    live_show.forget_everything()
+    live_show.connect("host-1", Role.HOST)
+    live_show.connect("viewer-1", Role.VIEWER)  # back as their token says
+
+    assert await service.restore(ROOM, "viewer-1", Role.GUEST, None, "", since) is True
+
+    back = live_show.person("viewer-1")
+    assert back.role is Role.GUEST and back.on_stage_since == since == 1704067200000
+    assert live_show.permissions[(ROOM, "viewer-1")] == PERMISSIONS[Role.GUEST]
+
+
+async def test_a_restored_guest_whose_time_was_not_remembered_starts_a_clock_now(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    assert await service.restore(ROOM, "viewer-1", Role.GUEST, None) is True
+    assert live_show.person("viewer-1").on_stage_since == 1704067200000
+
+
+async def test_a_guest_back_as_the_guest_without_their_clock_gets_the_clock_back(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    live_show.connect("guest-1", Role.GUEST)
+    assert await service.restore(ROOM, "guest-1", Role.GUEST, None, "", 1704000000000) is True
+    assert live_show.person("guest-1").on_stage_since == 1704000000000
+    # their clock is there now: nothing more to give back, and a running clock is never reset
+    assert await service.restore(ROOM, "guest-1", Role.GUEST, None, "", 1703000000000) is False
+    assert live_show.person("guest-1").on_stage_since == 1704000000000
+
+
+async def test_no_restore_puts_a_guest_on_a_full_stage(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await service.promote(ROOM, "viewer-2", "host-1")
+    assert await service.restore(ROOM, "viewer-1", Role.GUEST, None, "", 1704000000000) is False
+    assert live_show.person("viewer-1").role is Role.VIEWER
+    assert ON_STAGE_ATTRIBUTE not in live_show.person("viewer-1").attributes
 
 
 async def test_remove_guest_refuses_a_viewer(service: ShowService, live_show: FakeRooms) -> None:
@@ -631,7 +725,7 @@ async def test_nothing_is_restored_without_settings_or_after_the_show_ended(
 async def test_the_remembered_settings_are_bounded_to_the_newest_rooms(
     service: ShowService, rooms: FakeRooms, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(chat_moderation, "REMEMBERED_ROOMS", 2)
+    monkeypatch.setattr(room_settings, "REMEMBERED_ROOMS", 2)
     for name in ("room-a", "room-b", "room-c"):
         await rooms.create_room(name)
         await service.chat.slow_mode(name, 10)
@@ -640,6 +734,125 @@ async def test_the_remembered_settings_are_bounded_to_the_newest_rooms(
         await rooms.create_room(name)
     restored = [await service.chat.restore(name) for name in ("room-a", "room-b", "room-c")]
     assert restored == [False, True, True]
+
+
+# -- the stage's time limit ------------------------------------------------------------------
+
+
+def _stage(rooms: FakeRooms, room: str = ROOM) -> StageSettings:
+    return StageSettings.from_room_metadata(rooms.metadata.get(room, ""))
+
+
+async def test_the_stage_limit_is_written_beside_the_chat_settings_and_read_with_the_room(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    live_show.metadata[ROOM] = json.dumps({"title": "Friday show"})
+    await service.chat.slow_mode(ROOM, 30)
+
+    assert await service.stage_limit(ROOM, 300) == 300
+
+    assert json.loads(live_show.metadata[ROOM]) == {
+        "title": "Friday show",
+        "chat": {"slowModeSeconds": 30, "hidden": []},
+        "stage": {"timeLimitSeconds": 300},
+    }
+    assert (await service.room(ROOM)).stage == StageSettings(300)
+    await service.chat.hide(ROOM, "viewer-1", 5)  # the chat's writer keeps the stage's key
+    assert _stage(live_show).time_limit_s == 300
+    assert await service.stage_limit(ROOM, 0) == 0
+    assert (await service.room(ROOM)).stage == StageSettings()
+    assert _chat(live_show) == ChatSettings(30, ("viewer-1:5",))
+
+
+async def test_the_longest_stage_limit_is_taken(service: ShowService, live_show: FakeRooms) -> None:
+    assert await service.stage_limit(ROOM, rules.STAGE_TIME_LIMIT_MAX_S) == 14400
+    assert _stage(live_show).time_limit_s == 14400
+
+
+@pytest.mark.parametrize("seconds", [-1, rules.STAGE_TIME_LIMIT_MAX_S + 1, True, 2.5, "30", None])
+async def test_a_stage_limit_out_of_its_range_is_refused_and_nothing_written(
+    service: ShowService, live_show: FakeRooms, seconds: Any
+) -> None:
+    with pytest.raises(InvalidInput, match="^seconds must be an integer from 0 to 14400$"):
+        await service.stage_limit(ROOM, seconds)
+    assert ROOM not in live_show.metadata
+
+
+async def test_a_stage_limit_for_a_room_that_does_not_exist_is_room_not_found(
+    service: ShowService,
+) -> None:
+    with pytest.raises(NotFound, match="^Room not found$"):
+        await service.stage_limit("no-such-room", 60)
+
+
+async def test_concurrent_chat_and_stage_writes_lose_neither(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await asyncio.gather(
+        *(service.chat.hide(ROOM, "viewer-1", n) for n in range(5)),
+        service.stage_limit(ROOM, 600),
+        *(service.chat.hide(ROOM, "viewer-2", n) for n in range(5)),
+    )
+    assert len(_chat(live_show).hidden) == 10
+    assert _stage(live_show).time_limit_s == 600
+
+
+async def test_the_stage_limit_comes_back_with_the_chat_when_livekit_forgot_the_room(
+    service: ShowService, rooms: FakeRooms
+) -> None:
+    joined = await service.join(ROOM, "Host Jane", "host")
+    await service.stage_limit(ROOM, 240)
+    rooms.forget_everything()
+
+    await service.join(ROOM, "Host Jane", "host", identity=joined.identity)
+    assert _stage(rooms).time_limit_s == 240
+
+    rooms.forget_everything()
+    await rooms.create_room(ROOM)
+    assert await service.chat.restore(ROOM) is True  # the window's call gives both back
+    assert _stage(rooms).time_limit_s == 240
+    assert _chat(rooms) == ChatSettings()
+
+
+async def test_a_restore_fills_in_only_the_keys_livekit_lost(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await service.chat.slow_mode(ROOM, 20)
+    await service.stage_limit(ROOM, 120)
+    live_show.metadata[ROOM] = ChatSettings(5).to_room_metadata()  # the stage's key lost
+    assert await service.chat.restore(ROOM) is True
+    assert _chat(live_show).slow_mode_s == 5  # never overwritten
+    assert _stage(live_show).time_limit_s == 120
+
+
+async def test_a_new_show_of_the_same_name_starts_without_a_stage_limit(
+    service: ShowService, live_show: FakeRooms
+) -> None:
+    await service.stage_limit(ROOM, 120)
+    await service.end_show(ROOM)
+    await live_show.create_room(ROOM)
+    assert await service.chat.restore(ROOM) is False
+    assert _stage(live_show) == StageSettings()
+
+
+async def test_the_room_lists_its_guests_longest_on_stage_first(
+    rooms: FakeRooms, tokens: FakeTokens
+) -> None:
+    ticks = itertools.count(1704067200000, 1000)
+    service = ShowService(rooms, tokens, stage_size=3, clock_ms=lambda: next(ticks))
+    rooms.connect("host-1", Role.HOST)
+    for n in (1, 2, 3):
+        rooms.connect(f"viewer-{n}", Role.VIEWER)
+    await service.promote(ROOM, "viewer-3", "host-1")
+    await service.promote(ROOM, "viewer-1", "host-1")
+
+    state = await service.room(ROOM)
+
+    assert [(g.identity, g.on_stage_since) for g in state.guests] == [
+        ("viewer-3", 1704067200000),
+        ("viewer-1", 1704067202000),
+    ]
+    assert state.has_guest
 
 
 # -- renewing a token ----------------------------------------------------------------------------

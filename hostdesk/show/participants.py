@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from hostdesk.show.roles import Metadata, Role
+from hostdesk.show.stage_clock import on_stage_since
 
 #: Participant attribute holding when the hand was raised (milliseconds since the epoch, as
 #: text). Written by the server only, so the queue's order survives restarts of anything.
@@ -49,6 +50,12 @@ class Participant:
         attribute is cleared on promotion, and a host's would mean nothing). The one rule for
         who has a hand; the viewer page reads the same attribute the same way."""
         return self.hand_raised_at if self.role is Role.VIEWER else None
+
+    @property
+    def on_stage_since(self) -> int | None:
+        """When the guest went on stage (ms since the epoch, the server's clock), or None: only
+        a guest is on stage (the attribute is deleted at demotion)."""
+        return on_stage_since(self.attributes) if self.role is Role.GUEST else None
 
     @property
     def hand_question(self) -> str:

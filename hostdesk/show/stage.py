@@ -13,7 +13,10 @@ from hostdesk.show.roles import Role
 from hostdesk.show.rules import DEFAULT_STAGE_SIZE
 
 ROOM_HAS_HOST = "Room already has a host"
+#: A full stage of one seat: the contract's own message, kept exactly for the default size.
 ROOM_HAS_GUEST = "Room already has a guest"
+#: A full stage of more than one seat (`--stage-size` above 1).
+STAGE_FULL = "The stage is full"
 ONLY_HOST_PROMOTES = "Only the host can promote viewers to guest"
 ONLY_HOST_DEMOTES = "Only the host can demote guests"
 ONLY_HOST_REMOVES = "Only the host can remove guests"
@@ -40,9 +43,15 @@ def stage_full(guests: int, stage_size: int) -> bool:
     return guests >= stage_size
 
 
+def stage_full_message(stage_size: int) -> str:
+    """What a full stage answers (403): the contract's message for its one guest, another when
+    the stage has more seats (there is no single guest to speak of)."""
+    return ROOM_HAS_GUEST if stage_size == 1 else STAGE_FULL
+
+
 def check_seat_free(guests: int, stage_size: int) -> None:
     if stage_full(guests, stage_size):
-        raise Forbidden(ROOM_HAS_GUEST)
+        raise Forbidden(stage_full_message(stage_size))
 
 
 def check_can_promote(

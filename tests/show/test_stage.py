@@ -86,10 +86,26 @@ def test_a_stage_of_two_takes_a_second_guest_but_not_a_third() -> None:
     )
     assert promoted is VIEWER
     second_guest = person("guest-2", Role.GUEST)
-    with pytest.raises(Forbidden, match="^Room already has a guest$"):
+    with pytest.raises(Forbidden, match="^The stage is full$"):
         stage.check_can_promote(
             [HOST, GUEST, second_guest, VIEWER], "viewer-1", acting_host=True, stage_size=2
         )
+
+
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [(1, "Room already has a guest")]
+    + [(size, "The stage is full") for size in range(2, rules.STAGE_SIZE_MAX + 1)],
+)
+def test_a_full_stage_says_the_contracts_words_only_at_its_one_seat(
+    size: int, message: str
+) -> None:
+    assert stage.stage_full_message(size) == message
+    guests = [person(f"guest-{n}", Role.GUEST) for n in range(size)]
+    with pytest.raises(Forbidden) as caught:
+        stage.check_seat_free(len(guests), size)
+    assert caught.value.message == message
+    stage.check_seat_free(size - 1, size)
 
 
 def test_promoting_someone_not_in_the_room_is_participant_not_found() -> None:
