@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from aiohttp import web
 
 from hostdesk.api import models
 from hostdesk.api.auth import HOST_ONLY
-from hostdesk.api.context import API, HOST_ONLY_CALL, auth_of, room_of, service_of
+from hostdesk.api.context import API, HOST_ONLY_CALL, auth_of, room_of, service_of, utc_text
 from hostdesk.api.endpoints import KEY_OR_TOKEN, Doc
 from hostdesk.moderation import ROOM_NOT_FOUND
 from hostdesk.show import stage
@@ -45,9 +43,7 @@ async def block_participant(request: web.Request) -> models.Success:
 
 
 def _block(block: Block) -> models.BlockEntry:
-    stamp = datetime.fromtimestamp(block.blocked_at_ms / 1000, UTC)
-    at = stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    return models.BlockEntry(block.identity, block.name, at)
+    return models.BlockEntry(block.identity, block.name, utc_text(block.blocked_at_ms))
 
 
 @API.plain(

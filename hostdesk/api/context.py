@@ -1,12 +1,14 @@
 """What every route module shares: the route table, the app's keys and the few helpers.
 
-`hostdesk.api.routes` and `hostdesk.api.block_routes` register their endpoints on `API`; the
-OpenAPI document is built from its operations once both are imported (routes imports blocks).
+`hostdesk.api.routes` and the route modules it imports (blocks, chat, the stage clock) register
+their endpoints on `API`; the OpenAPI document is built from its operations once all are
+imported.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -61,3 +63,9 @@ def auth_of(request: web.Request) -> Auth:
 def room_of(request: web.Request) -> str:
     """The room name of the path (checked before the handler runs)."""
     return request.match_info["roomName"]
+
+
+def utc_text(ms: int) -> str:
+    """Milliseconds since the epoch as the API gives a moment: `2024-01-01T12:00:00.000Z`."""
+    stamp = datetime.fromtimestamp(ms / 1000, UTC)
+    return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")

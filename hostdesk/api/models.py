@@ -23,6 +23,8 @@ from hostdesk.show.rules import (
     NAME_PATTERN,
     QUESTION_MAX_LENGTH,
     SLOW_MODE_MAX_S,
+    STAGE_TIME_LIMIT_MAX_S,
+    STAGE_WARNING_S,
     question_problem,
 )
 
@@ -102,6 +104,20 @@ SlowModeSeconds = Annotated[
         f"{SLOW_MODE_MAX_S}; 0 turns slow mode off. The host and guests are not slowed.",
     ),
 ]
+#: The show's limit on a guest's time on stage (0: none).
+StageTimeLimitSeconds = Annotated[
+    int,
+    Meta(
+        ge=0,
+        le=STAGE_TIME_LIMIT_MAX_S,
+        description=f"The show's limit on each guest's time on stage, in seconds, 0 to "
+        f"{STAGE_TIME_LIMIT_MAX_S}; 0: none. At {STAGE_WARNING_S} seconds left the guest's page "
+        "warns; at the limit the host is asked to send the guest back (nobody is removed "
+        "automatically).",
+    ),
+]
+#: A moment as the API gives it: UTC, with milliseconds (`2024-01-01T12:00:00.000Z`).
+DateTime = Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
 #: Always true in a reply that has it (msgspec has no boolean literal).
 SuccessFlag = Annotated[bool, Meta(extra_json_schema={"const": True})]
 #: Unix seconds as text, as the contract shows them.
@@ -197,6 +213,13 @@ class SlowModeRequest(Request):
     seconds: SlowModeSeconds
 
 
+class StageTimeLimitRequest(Request):
+    """The show's limit on a guest's time on stage."""
+
+    REQUIRED = ("seconds",)
+    seconds: StageTimeLimitSeconds
+
+
 # -- replies --------------------------------------------------------------------------------------
 
 
@@ -247,6 +270,21 @@ class RoomList(Reply):
     rooms: list[RoomSummary]
 
 
+class GuestEntry(Reply):
+    """A guest on stage."""
+
+    identity: str
+    name: Annotated[str, Meta(description="Display name.")]
+    on_stage_since: Annotated[
+        DateTime | None,
+        Meta(
+            description="When the guest went on stage, UTC, with milliseconds (the server's "
+            "clock; the participant attribute `onStageSince` in milliseconds since the epoch); "
+            "null when the server has not written it."
+        ),
+    ]
+
+
 class RoomDetails(Reply):
     """A room and its stage."""
 
@@ -256,6 +294,11 @@ class RoomDetails(Reply):
     has_host: Annotated[bool, Meta(description="Whether a host is in the room.")]
     has_guest: Annotated[bool, Meta(description="Whether a guest is on stage.")]
     slow_mode_seconds: SlowModeSeconds
+    guests: Annotated[
+        list[GuestEntry],
+        Meta(description="Who is on stage, longest on stage first (at most the stage size)."),
+    ]
+    stage_time_limit_seconds: StageTimeLimitSeconds
 
 
 class RoomInfo(Reply):
@@ -304,6 +347,13 @@ class SlowModeState(Reply):
 
     success: SuccessFlag
     slow_mode_seconds: SlowModeSeconds
+
+
+class StageTimeLimitState(Reply):
+    """The show's stage time limit now."""
+
+    success: SuccessFlag
+    stage_time_limit_seconds: StageTimeLimitSeconds
 
 
 class BlockEntry(Reply):

@@ -242,7 +242,10 @@ def build_document(operations: list[Operation]) -> models.OpenApiDocument:
         servers=[{"url": "/", "description": "The HostDesk instance serving this document."}],
         tags=[
             {"name": "rooms", "description": "Joining, rooms and participants."},
-            {"name": "stage", "description": "Hands, invitations and the guest."},
+            {
+                "name": "stage",
+                "description": "Hands, invitations, the guests and the stage clock's limit.",
+            },
             {
                 "name": "chat",
                 "description": "Chat moderation: hidden messages, muted chats, slow mode.",

@@ -12,10 +12,11 @@ from aiohttp import web
 from hostdesk.api import block_routes as block_routes
 from hostdesk.api import chat_routes as chat_routes
 from hostdesk.api import models
+from hostdesk.api import stage_routes as stage_routes
 from hostdesk.api.auth import HOST_ONLY, INVALID_TOKEN, WRONG_ROOM
 from hostdesk.api.context import API as API
 from hostdesk.api.context import AUTH as AUTH
-from hostdesk.api.context import HOST_IN_BODY, HOST_ONLY_CALL
+from hostdesk.api.context import HOST_IN_BODY, HOST_ONLY_CALL, utc_text
 from hostdesk.api.context import SERVICE as SERVICE
 from hostdesk.api.context import SIGNALLING as SIGNALLING
 from hostdesk.api.context import Signalling as Signalling
@@ -27,7 +28,7 @@ from hostdesk.api.endpoints import KEY_ONLY, KEY_OR_TOKEN, OPEN, OPEN_OR_KEY, TO
 from hostdesk.api.openapi import build_document
 from hostdesk.service import ROOM_NOT_FOUND
 from hostdesk.service import StageChange as ServiceStageChange
-from hostdesk.show import stage
+from hostdesk.show import rules, stage
 from hostdesk.show.blocks import BLOCKED_JOIN
 from hostdesk.show.participants import Participant, RoomSummary
 from hostdesk.show.roles import Role
@@ -140,7 +141,8 @@ async def list_rooms(request: web.Request) -> models.RoomList:
     Doc(
         "getRoom",
         "Get details of a room",
-        "Open.",
+        "Open. Besides the documented fields: the chat's slow mode, who is on stage (`guests`, "
+        "each with when they went on stage) and the show's stage time limit.",
         "rooms",
         OPEN,
         {404: (ROOM_NOT_FOUND,)},
@@ -158,7 +160,16 @@ async def room_info(request: web.Request) -> models.RoomInfo:
             state.has_host,
             state.has_guest,
             state.chat.slow_mode_s,
+            [_guest(guest) for guest in state.guests],
+            state.stage.time_limit_s,
         )
+    )
+
+
+def _guest(guest: Participant) -> models.GuestEntry:
+    since = guest.on_stage_since
+    return models.GuestEntry(
+        guest.identity, guest.display_name, utc_text(since) if since is not None else None
     )
 
 
@@ -239,11 +250,18 @@ _STAGE_NOT_FOUND = (ROOM_NOT_FOUND, stage.PARTICIPANT_NOT_FOUND)
     Doc(
         "inviteGuest",
         "Promote a viewer to guest (co-broadcaster)",
-        HOST_IN_BODY + " The viewer's permissions change live and everyone is told "
-        "(`guest_promoted`). A participant who is not a viewer is refused (400).",
+        HOST_IN_BODY + " The viewer's permissions change live, their stage clock starts "
+        "(participant attribute `onStageSince`, the server's milliseconds since the epoch) and "
+        "everyone is told (`guest_promoted`). A participant who is not a viewer is refused "
+        f"(400). A full stage is refused (403): with the default stage size of one guest "
+        f"`{stage.ROOM_HAS_GUEST}`, with a stage size above 1 (`--stage-size`, up to "
+        f"{rules.STAGE_SIZE_MAX}) `{stage.STAGE_FULL}`.",
         "stage",
         KEY_OR_TOKEN,
-        {403: (stage.ONLY_HOST_PROMOTES, stage.ROOM_HAS_GUEST), 404: _STAGE_NOT_FOUND},
+        {
+            403: (stage.ONLY_HOST_PROMOTES, stage.ROOM_HAS_GUEST, stage.STAGE_FULL),
+            404: _STAGE_NOT_FOUND,
+        },
     ),
     models.InviteRequest,
     models.StageChange,
@@ -262,8 +280,9 @@ async def invite(request: web.Request, body: models.InviteRequest) -> models.Sta
     Doc(
         "demoteGuest",
         "Demote the guest back to viewer",
-        HOST_IN_BODY + " LiveKit unpublishes the guest's tracks; everyone is told "
-        "(`guest_demoted`). A participant who is not the guest is refused (400).",
+        HOST_IN_BODY + " LiveKit unpublishes the guest's tracks, their stage clock stops "
+        "(`onStageSince` deleted); everyone is told (`guest_demoted`). A participant who is not "
+        "a guest is refused (400).",
         "stage",
         KEY_OR_TOKEN,
         {403: (stage.ONLY_HOST_DEMOTES,), 404: _STAGE_NOT_FOUND},

@@ -229,6 +229,8 @@ async def test_slow_mode_reaches_every_participant_and_the_room_info(api: Runnin
             "hasHost": True,
             "hasGuest": False,
             "slowModeSeconds": 30,
+            "guests": [],
+            "stageTimeLimitSeconds": 0,
         }
     }
 

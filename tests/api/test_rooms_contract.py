@@ -112,7 +112,10 @@ async def test_rooms_and_room_info_reflect_live_roles(open_api: RunningApi) -> N
         "numParticipants": 2,
         "hasHost": True,
         "hasGuest": False,
-        "slowModeSeconds": 0,  # HostDesk's addition: every documented field is kept
+        # HostDesk's additions: every documented field is kept
+        "slowModeSeconds": 0,
+        "guests": [],
+        "stageTimeLimitSeconds": 0,
     }
     await open_api.request(
         "POST",
