@@ -13,11 +13,12 @@ import { Hand } from "./hand.js";
 import { parseLayout } from "./layout.js";
 import { Media } from "./media.js";
 import { decodeMessage } from "./messages.js";
-import { nameOf, roleOf } from "./participants.js";
+import { nameOf, onStageSince, roleOf } from "./participants.js";
 import { Renderer, findElements } from "./render.js";
 import { messageOf, warn } from "./report.js";
 import { nameProblem, readRules } from "./rules.js";
 import { isOnStage, permissionsEvent, transition } from "./stage.js";
+import { clock, serverAheadMs, stageTimeLimit } from "./stageclock.js";
 import { Store, initialState } from "./store.js";
 import { exposeView } from "./view.js";
 
@@ -27,16 +28,19 @@ import { exposeView } from "./view.js";
 
 const NAME_KEY = "hostdesk.viewerName";
 const LAYOUT_KEY = "hostdesk.stageLayout";
+/** How often the stage clock is read again (it shows whole seconds). */
+const CLOCK_TICK_MS = 250;
 
 const rules = readRules(document);
 const ui = findElements();
-const renderer = new Renderer(ui);
+const renderer = new Renderer(ui, rules);
 const store = new Store(initialState(), (state) => renderer.draw(state, connection.room));
 const media = new Media(() => dispatch({ type: "joinLapsed" }));
 const connection = new Connection(store, {
   changed: () => {
     hand.settle();
     chat.tick(); // our role or chat mute may have changed
+    tickClock(); // or when we went on stage
     store.redraw();
   },
   permissions: () => {
@@ -45,7 +49,12 @@ const connection = new Connection(store, {
   },
   lost: () => dispatch({ type: "sessionLost" }),
   data: onData,
-  roomMetadata: (metadata) => chat.settingsChanged(metadata),
+  roomMetadata: (metadata) => {
+    chat.settingsChanged(metadata);
+    const stageLimitS = stageTimeLimit(metadata);
+    if (stageLimitS !== store.state.stageLimitS) store.update({ stageLimitS });
+    tickClock();
+  },
   left: (identity) => chat.left(identity),
   speakers: (identities) => {
     // Only stage members publish sound, so whoever speaks is on stage; when all fall silent
@@ -67,6 +76,7 @@ function dispatch(event) {
   const { stage, effects } = transition(before, event);
   if (stage !== before) store.update({ stage });
   for (const effect of effects) carryOut(effect, before);
+  tickClock();
 }
 
 /**
@@ -127,6 +137,36 @@ async function answer(host, accepted) {
     dispatch({ type: "answerFailed" });
     store.setErrors({ action: `Could not answer the invitation: ${messageOf(err)}` });
   }
+}
+
+// -- the stage clock --------------------------------------------------------------------------
+
+/** How far the server's clock is ahead of ours, read from the token we hold (one at a time). */
+let ahead = { token: "", ms: 0 };
+
+/** Reads this page's stage clock again; the state changes only when what it shows does. */
+function tickClock() {
+  const lk = connection.room;
+  const joined = connection.joined;
+  const onStage = lk && joined && isOnStage(store.state.stage);
+  const since = onStage ? onStageSince(lk.localParticipant.attributes) : null;
+  /** @type {import("./stageclock.js").StageClock | null} */
+  let next = null;
+  if (since !== null && joined) {
+    if (ahead.token !== joined.token) {
+      ahead = { token: joined.token, ms: serverAheadMs(joined.token, joined.receivedAt) };
+    }
+    next = clock(since, store.state.stageLimitS, Date.now() + ahead.ms, rules.stageWarningSeconds);
+  }
+  const shown = store.state.stageClock;
+  const same =
+    shown === next ||
+    (shown !== null &&
+      next !== null &&
+      shown.phase === next.phase &&
+      shown.elapsedS === next.elapsedS &&
+      shown.remainingS === next.remainingS);
+  if (!same) store.update({ stageClock: next });
 }
 
 // -- data messages -----------------------------------------------------------------------------
@@ -277,6 +317,7 @@ ui.layoutFocus.addEventListener("click", () => chooseLayout("focus"));
 // The stage fills the space it has: lay it out again when that changes.
 new ResizeObserver(() => store.redraw()).observe(ui.stage);
 window.addEventListener("resize", () => store.redraw());
+window.setInterval(tickClock, CLOCK_TICK_MS);
 ui.inviteAccept.addEventListener("click", () => dispatch({ type: "accept" }));
 ui.inviteDecline.addEventListener("click", () => dispatch({ type: "decline" }));
 ui.inviteDialog.addEventListener("cancel", (event) => {

@@ -10,7 +10,11 @@ import { NOT_STARTED } from "./status.js";
 
 /** @typedef {import("./store.js").Phase} Phase */
 /** @typedef {(phase: Phase, text?: string, kind?: "info" | "warning") => void} Say */
-/** @typedef {{token: string, wsUrl: string, identity: string}} Joined */
+/**
+ * A token the server gave the page, and when it arrived (the page's Date.now(): with the time
+ * the server wrote in the token, it tells how far the page's clock is off; stageclock.js).
+ * @typedef {{token: string, wsUrl: string, identity: string, receivedAt: number}} Joined
+ */
 
 const POLL_MS = 2_000;
 const CLIENT_ID_KEY = "hostdesk.clientId";
@@ -76,7 +80,12 @@ export async function requestToken(room, name, say) {
       if (typeof token !== "string" || typeof wsUrl !== "string" || !token || !wsUrl) {
         throw new ApiError(500, "The server sent no token");
       }
-      return { token, wsUrl, identity: typeof identity === "string" ? identity : "" };
+      return {
+        token,
+        wsUrl,
+        identity: typeof identity === "string" ? identity : "",
+        receivedAt: Date.now(),
+      };
     } catch (err) {
       const status = err instanceof ApiError ? err.status : 0;
       if (status >= 400 && status < 500 && status !== 429) throw err;

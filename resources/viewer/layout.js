@@ -88,15 +88,17 @@ export function focused(count, focus, width, height) {
   if (count < 2) return grid(count, width, height);
   const gap = gapFor(width);
   const others = count - 1;
+  const byWidth = (width - gap * (others - 1)) / others;
   const stripWidth = Math.floor(
-    Math.max(0, Math.min((width - gap * (others - 1)) / others, height * STRIP_SHARE * TILE_ASPECT)),
+    Math.max(0, Math.min(byWidth, height * STRIP_SHARE * TILE_ASPECT)),
   );
   const stripHeight = Math.floor(stripWidth / TILE_ASPECT);
   const mainWidth = Math.floor(
     Math.max(0, Math.min(width, (height - stripHeight - gap) * TILE_ASPECT)),
   );
   const mainHeight = Math.floor(mainWidth / TILE_ASPECT);
-  const main = { x: Math.floor((width - mainWidth) / 2), y: 0, width: mainWidth, height: mainHeight };
+  const mainX = Math.floor((width - mainWidth) / 2);
+  const main = { x: mainX, y: 0, width: mainWidth, height: mainHeight };
   const rowWidth = others * stripWidth + (others - 1) * gap;
   const left = Math.floor((width - rowWidth) / 2);
   const y = mainHeight + gap;
@@ -124,7 +126,8 @@ export function focused(count, focus, width, height) {
 export function arrange(layout, count, focus, box) {
   const width = Math.max(0, Math.floor(box.width));
   const height = Math.max(0, Math.floor(box.height));
-  if (layout === "focus") return focused(count, Math.min(Math.max(focus, 0), count - 1), width, height);
+  const inRange = Math.min(Math.max(focus, 0), count - 1);
+  if (layout === "focus") return focused(count, inRange, width, height);
   return grid(count, width, height);
 }
 

@@ -6,6 +6,7 @@ import { chatNotice } from "./chat.js";
 import { drawHand } from "./hand.js";
 import { focusIndex } from "./layout.js";
 import { countRole, nameOf, roleOf, stageOrder, withRole } from "./participants.js";
+import { clockFace, clockNotice } from "./stageclock.js";
 import { STATE_TEXT, status } from "./status.js";
 import { StageTiles } from "./tiles.js";
 
@@ -59,6 +60,10 @@ export function findElements() {
     joinError: element("join-error"),
     show: element("show"),
     notice: element("notice"),
+    stageClock: element("stage-clock"),
+    stageClockText: element("stage-clock-text"),
+    stageClockLeft: element("stage-clock-left"),
+    onStageTime: element("on-stage-time"),
     stage: element("stage"),
     controls: element("controls"),
     layoutSwitch: element("layout-switch"),
@@ -98,9 +103,10 @@ function showText(node, text) {
 }
 
 export class Renderer {
-  /** @param {Elements} ui */
-  constructor(ui) {
+  /** @param {Elements} ui @param {import("./rules.js").ShowRules} rules */
+  constructor(ui, rules) {
     this.ui = ui;
+    this.rules = rules;
     this.tiles = new StageTiles(ui.stage, ui.hostTile);
     /** The element of each remote audio track playing. @type {Map<AnyTrack, HTMLMediaElement>} */
     this.sounds = new Map();
@@ -173,6 +179,7 @@ export class Renderer {
       ui.cameraButton.setAttribute("aria-pressed", String(me.isCameraEnabled));
     }
     showText(ui.actionError, state.errors.action);
+    this.stageClock(connected && onStage ? state.stageClock : null, state.stageLimitS);
 
     this.chat(state);
     const mine = chatNotice(state, me);
@@ -210,6 +217,25 @@ export class Renderer {
     };
     const focus = focusIndex(order, state.lastSpeaker);
     this.tiles.place(order, { layout: state.layout, focus, speaking, box });
+  }
+
+  /**
+   * The guest's own clock: the time on stage beside "You are on stage", and a banner when a
+   * minute is left (with the seconds counting down) and when the time is up.
+   * @param {import("./stageclock.js").StageClock | null} clock
+   * @param {number} limitS
+   */
+  stageClock(clock, limitS) {
+    const ui = this.ui;
+    const elapsed = clock ? clockFace(clock.elapsedS) : "";
+    showText(ui.onStageTime, elapsed && limitS ? `${elapsed} of ${clockFace(limitS)}` : elapsed);
+    const text = clockNotice(clock, this.rules.stageWarningSeconds);
+    ui.stageClock.hidden = !text;
+    ui.stageClock.dataset.phase = clock ? clock.phase : "";
+    if (ui.stageClockText.textContent !== text) ui.stageClockText.textContent = text;
+    const counting = clock && clock.phase === "warning" && clock.remainingS;
+    const left = counting ? ` · ${clockFace(counting)}` : "";
+    if (ui.stageClockLeft.textContent !== left) ui.stageClockLeft.textContent = left;
   }
 
   /** Plays every remote audio track, and only those. @param {Participant[]} remotes */

@@ -14,6 +14,8 @@
  * @property {number} slowModeSlackMs how much sooner than the slow mode a viewer's next chat
  *   line may arrive and still be shown (moderation.js)
  * @property {number} stageSize guests on stage at once
+ * @property {number} stageWarningSeconds a guest's page warns when at most this many seconds
+ *   of the show's limit on time on stage are left (stageclock.js)
  */
 
 const NUMBERS = /** @type {const} */ ([
@@ -23,6 +25,7 @@ const NUMBERS = /** @type {const} */ ([
   "inviteTimeoutMs",
   "slowModeSlackMs",
   "stageSize",
+  "stageWarningSeconds",
 ]);
 
 /**

@@ -9,6 +9,7 @@ import { AUDIENCE } from "./stage.js";
 /** @typedef {import("./stage.js").Stage} Stage */
 /** @typedef {import("./moderation.js").ChatSettings} ChatSettings */
 /** @typedef {import("./layout.js").Layout} Layout */
+/** @typedef {import("./stageclock.js").StageClock} StageClock */
 
 /**
  * Where the page is with the show's connection. "joined" is connected; whether that shows as
@@ -55,6 +56,8 @@ import { AUDIENCE } from "./stage.js";
  * @property {number} chatWaitS seconds until slow mode lets us send again (0: now)
  * @property {Layout} layout how the stage is laid out (the viewer's choice)
  * @property {string} lastSpeaker who on stage spoke last (the focus layout shows them large)
+ * @property {number} stageLimitS the show's limit on a guest's time on stage (0: none)
+ * @property {StageClock | null} stageClock this page's clock while it is on stage
  */
 
 /** @returns {PageState} */
@@ -81,6 +84,8 @@ export function initialState() {
     chatWaitS: 0,
     layout: "grid",
     lastSpeaker: "",
+    stageLimitS: 0,
+    stageClock: null,
   };
 }
 

@@ -130,6 +130,7 @@ export class TokenRenewal {
       token,
       wsUrl: typeof wsUrl === "string" && wsUrl ? wsUrl : from.wsUrl,
       identity: from.identity,
+      receivedAt: Date.now(),
     });
     this.schedule();
   }

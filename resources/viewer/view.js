@@ -51,6 +51,9 @@ export function exposeView(store, connection) {
     // Who LiveKit says is speaking now (the tiles ringed), and who spoke last (in focus).
     speaking: () => (room()?.activeSpeakers ?? []).map((p) => p.identity),
     lastSpeaker: () => store.state.lastSpeaker,
+    // This page's stage clock while on stage ({elapsedS, remainingS, phase}), else null.
+    stageClock: () => store.state.stageClock,
+    stageLimitSeconds: () => store.state.stageLimitS,
     // When the token the page holds now lapses (s since the epoch): it moves on at a renewal.
     tokenExpiresAt: () => (connection.joined ? tokenTimes(connection.joined.token).exp : 0),
   };

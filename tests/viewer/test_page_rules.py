@@ -1,6 +1,7 @@
 """The page's name and chat checks in headless Chromium, with the rules the real server embeds in
 the page it serves (`rules.for_clients`), against the server's own checks: one rule, two places.
-The same for chat moderation: the served moderation.js against hostdesk/show/chat.py.
+The same for chat moderation (the served moderation.js against hostdesk/show/chat.py) and the
+stage clock (stageclock.js and participants.js against hostdesk/show/stage_clock.py).
 The real app (`create_app`) on a real port; no LiveKit is needed for a page that has not joined."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from hostdesk.show import rules
 from hostdesk.show.chat import ChatGate, ChatSettings
 from hostdesk.show.gateways import RoomGateway
 from hostdesk.show.roles import Role
+from hostdesk.show.stage_clock import StageSettings, clock, on_stage_since
 from tests.support.browser_fixtures import OpenPage, ViewerPage
 
 STAGE_SIZE = 2
@@ -184,3 +186,93 @@ async def test_the_page_moderates_the_chat_exactly_as_the_window_does(
         "the host hid this message",
         "slow mode: too soon after the sender's last message",
     }
+
+
+#: Runs the served stage clock (stageclock.js, and participants.js's reading of the attribute).
+CLOCK = """async (cases) => {
+  const served = (name) => [...document.querySelectorAll('link[rel=modulepreload]')]
+    .map((l) => l.href).find((h) => new RegExp(`/static/${name}\\.[0-9a-f]+\\.js$`).test(h));
+  const rule = await import(served('stageclock'));
+  const people = await import(served('participants'));
+  const warning = JSON.parse(document.getElementById('show-rules').textContent)
+    .stageWarningSeconds;
+  return {
+    since: cases.attributes.map((attributes) => people.onStageSince(attributes)),
+    limits: cases.metadata.map((metadata) => rule.stageTimeLimit(metadata)),
+    clocks: cases.clocks.map(([since, limit, now]) => rule.clock(since, limit, now, warning)),
+  };
+}"""
+T0 = 1_704_067_200_000
+ATTRIBUTES: list[dict[str, str]] = [
+    {},
+    {"onStageSince": str(T0)},
+    {"onStageSince": "1"},
+    {"onStageSince": ""},
+    {"onStageSince": "0"},
+    {"onStageSince": "-5"},
+    {"onStageSince": "+5"},
+    {"onStageSince": "12.5"},
+    {"onStageSince": " 12"},
+    {"onStageSince": "1e3"},
+    {"onStageSince": "soon"},
+    {"onStageSince": "\u0661\u0662\u0663"},  # digits, but not ASCII ones
+    {"handRaisedAt": str(T0)},
+]
+#: The limits the server can write (0 to STAGE_TIME_LIMIT_MAX_S, whole numbers) and shapes it
+#: does not. Not here: a limit above the maximum (the page is not given the maximum; the
+#: endpoint refuses one) and 60.0 (JSON.parse cannot tell it from 60; stageclock.js says so).
+METADATA_CASES = [
+    "",
+    "{not json",
+    "[]",
+    "null",
+    json.dumps({"stage": None}),
+    json.dumps({"stage": []}),
+    json.dumps({"stage": {}}),
+    json.dumps({"stage": {"timeLimitSeconds": 0}}),
+    json.dumps({"stage": {"timeLimitSeconds": 1}}),
+    json.dumps({"stage": {"timeLimitSeconds": 62}}),
+    json.dumps({"stage": {"timeLimitSeconds": rules.STAGE_TIME_LIMIT_MAX_S}}),
+    json.dumps({"stage": {"timeLimitSeconds": -60}}),
+    json.dumps({"stage": {"timeLimitSeconds": 1.5}}),
+    json.dumps({"stage": {"timeLimitSeconds": "60"}}),
+    json.dumps({"stage": {"timeLimitSeconds": True}}),
+    json.dumps({"chat": {"slowModeSeconds": 5}, "stage": {"timeLimitSeconds": 300}, "x": 1}),
+    json.dumps({"chat": {"slowModeSeconds": 5}}),
+]
+#: (on stage since, limit s, now) in ms, s, ms: every phase and each boundary.
+CLOCKS = [
+    (T0, 0, T0),
+    (T0, 0, T0 - 5_000),
+    (T0, 0, T0 + 3_600_999),
+    (T0, 300, T0 + 239_999),
+    (T0, 300, T0 + 240_000),
+    (T0, 300, T0 + 299_999),
+    (T0, 300, T0 + 300_000),
+    (T0, 300, T0 + 900_000),
+    (T0, 62, T0 + 1_500),
+    (T0, 30, T0),
+    (T0, 1, T0 + 999),
+    (T0, 1, T0 + 1_000),
+    (T0, 60, T0 - 10_000),
+]
+
+
+async def test_the_page_reads_the_stage_clock_exactly_as_the_window_does(
+    served_page: ViewerPage,
+) -> None:
+    result = await served_page.page.evaluate(
+        CLOCK, {"attributes": ATTRIBUTES, "metadata": METADATA_CASES, "clocks": CLOCKS}
+    )
+    assert result["since"] == [on_stage_since(a) for a in ATTRIBUTES]
+    assert result["limits"] == [
+        StageSettings.from_room_metadata(m).time_limit_s for m in METADATA_CASES
+    ]
+    expected = []
+    for since, limit, now in CLOCKS:
+        read = clock(since, limit, now)
+        expected.append(
+            {"elapsedS": read.elapsed_s, "remainingS": read.remaining_s, "phase": read.phase}
+        )
+    assert result["clocks"] == expected
+    assert {c["phase"] for c in expected} == {"on", "warning", "over"}

@@ -67,7 +67,7 @@ function harness(t, answers) {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 test("the renewal asks at 60% of the token's life with the token held, and adopts the answer", async (t) => {
-  t.mock.timers.enable({ apis: ["setTimeout"] });
+  t.mock.timers.enable({ apis: ["setTimeout", "Date"] });
   const fresh = jwt({ nbf: 1_300, exp: 1_900 });
   const { seen, renewal, first } = harness(t, [[200, { token: fresh, wsUrl: "ws://lk2", identity: "x" }]]);
   renewal.schedule();
@@ -77,8 +77,11 @@ test("the renewal asks at 60% of the token's life with the token held, and adopt
   t.mock.timers.tick(1);
   await settle();
   assert.deepEqual(seen.bearers, [["/api/rooms/show%201/token", `Bearer ${first.token}`]]);
-  // Same identity as before, whatever else the answer says; the next renewal is planned.
-  assert.deepEqual(seen.renewed, [{ token: fresh, wsUrl: "ws://lk2", identity: "viewer-1" }]);
+  // Same identity as before, whatever else the answer says, and when it arrived (the page's
+  // clock, for the stage clock's reading of the server's); the next renewal is planned.
+  assert.deepEqual(seen.renewed, [
+    { token: fresh, wsUrl: "ws://lk2", identity: "viewer-1", receivedAt: 360_000 },
+  ]);
   renewal.stop();
 });
 
