@@ -6,10 +6,18 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from hostdesk import __version__
-from hostdesk.config import ConfigError, Settings, livekit_from_env, resolve_api_key
+from hostdesk.config import (
+    ENV_STAGE_SIZE,
+    ConfigError,
+    Settings,
+    livekit_from_env,
+    resolve_api_key,
+    resolve_stage_size,
+)
+from hostdesk.show.rules import STAGE_SIZE_MAX, STAGE_SIZE_MIN
 
 #: The options a stored preference yields to when given (hostdesk.ui.settings.CLI_NAMES):
 #: their argparse default is None, so "given" is read off the parsed values, never the text
@@ -22,6 +30,7 @@ _OVERRIDABLE = {
     "watch": "audience",
     "public_url": "public_url",
     "tls_cert": "tls",
+    "stage_size": "stage_size",
 }
 _DEFAULTS = {"port": 3001, "no_auth": False, "dev": False}
 
@@ -71,6 +80,12 @@ def _server_options(parser: argparse.ArgumentParser) -> None:
         const=True,
         help="start a local livekit-server (the default when LIVEKIT_URL is unset)",
     )
+    parser.add_argument(
+        "--stage-size",
+        metavar="N",
+        help=f"guests on stage at once, {STAGE_SIZE_MIN} to {STAGE_SIZE_MAX} "
+        "(default: $HOSTDESK_STAGE_SIZE, else the window's setting, else 1)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging")
 
 
@@ -91,9 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def options_given(args: argparse.Namespace) -> set[str]:
-    """Which overridable options the command line gave (see _OVERRIDABLE)."""
-    return {name for dest, name in _OVERRIDABLE.items() if getattr(args, dest, None) is not None}
+def options_given(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> set[str]:
+    """Which overridable options the command line gave (see _OVERRIDABLE); the stage size also
+    when only the environment gives it (HOSTDESK_STAGE_SIZE beats the stored settings too)."""
+    given = {name for dest, name in _OVERRIDABLE.items() if getattr(args, dest, None) is not None}
+    if (env or {}).get(ENV_STAGE_SIZE, "").strip():
+        given.add("stage_size")
+    return given
 
 
 def settings_from(args: argparse.Namespace, env: dict[str, str]) -> Settings:
@@ -112,6 +131,7 @@ def settings_from(args: argparse.Namespace, env: dict[str, str]) -> Settings:
         api_key=api_key,
         api_key_generated=generated,
         rate_limits=args.rate_limits,
+        stage_size=resolve_stage_size(args.stage_size, env),
         livekit=livekit,
     )
 
@@ -143,4 +163,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     from hostdesk.app import desktop
 
     go_live = (args.go_live, args.host_name) if args.go_live else None
-    return desktop(settings, go_live, cli_overrides=options_given(args))
+    return desktop(settings, go_live, cli_overrides=options_given(args, os.environ))

@@ -7,6 +7,11 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from hostdesk.show.rules import DEFAULT_STAGE_SIZE, stage_size_problem
+
+#: The environment's stage size (below --stage-size, above the window's stored settings).
+ENV_STAGE_SIZE = "HOSTDESK_STAGE_SIZE"
+
 
 @dataclass(frozen=True)
 class LiveKitSettings:
@@ -39,7 +44,8 @@ class Settings:
     api_key: str = ""
     api_key_generated: bool = False
     rate_limits: bool = True
-    stage_size: int = 1
+    #: guests on stage at once (hostdesk.show.rules: STAGE_SIZE_MIN to STAGE_SIZE_MAX)
+    stage_size: int = DEFAULT_STAGE_SIZE
     #: None: start a local livekit-server (--dev).
     livekit: LiveKitSettings | None = None
 
@@ -75,3 +81,21 @@ def resolve_api_key(given: str | None, env: Mapping[str, str] = os.environ) -> t
     if key:
         return key, False
     return secrets.token_urlsafe(24), True
+
+
+def resolve_stage_size(given: str | None, env: Mapping[str, str] = os.environ) -> int:
+    """Guests on stage at once: --stage-size, else HOSTDESK_STAGE_SIZE, else the contract's one.
+    Raises ConfigError, naming where the bad value came from, when it is not 1 to 6."""
+    if given is not None:
+        source, text = "--stage-size", given
+    elif env.get(ENV_STAGE_SIZE, "").strip():
+        source, text = ENV_STAGE_SIZE, env[ENV_STAGE_SIZE]
+    else:
+        return DEFAULT_STAGE_SIZE
+    try:
+        size = int(text)
+    except ValueError:
+        size = 0  # not a whole number: refused with the range like any size outside it
+    if problem := stage_size_problem(source, size):
+        raise ConfigError(problem)
+    return size

@@ -149,6 +149,54 @@ def test_only_options_given_on_the_command_line_beat_the_stored_settings() -> No
         "audience",
         "tls",
     }
+    assert given("--stage-size", "3") == {"stage_size"}
+
+
+def test_the_stage_size_comes_from_the_command_line_then_the_environment_then_the_default() -> None:
+    from hostdesk.cli import build_parser, options_given, settings_from
+
+    def stage_size(env: dict[str, str], *argv: str) -> int:
+        return settings_from(build_parser().parse_args(list(argv)), env).stage_size
+
+    assert stage_size({}) == 1
+    assert stage_size({"HOSTDESK_STAGE_SIZE": "4"}) == 4
+    assert stage_size({"HOSTDESK_STAGE_SIZE": "4"}, "--stage-size", "2") == 2
+    assert stage_size({"HOSTDESK_STAGE_SIZE": "4"}, "serve", "--stage-size", "6") == 6
+    assert stage_size({"HOSTDESK_STAGE_SIZE": " "}) == 1
+    # the environment beats the window's stored settings too; nothing said, they decide
+    parsed = build_parser().parse_args([])
+    assert options_given(parsed, {"HOSTDESK_STAGE_SIZE": "3"}) == {"stage_size"}
+    assert options_given(parsed, {"HOSTDESK_STAGE_SIZE": ""}) == set()
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "line"),
+    [
+        (["serve", "--stage-size", "7"], {}, "hostdesk: --stage-size must be from 1 to 6"),
+        (["serve", "--stage-size", "0"], {}, "hostdesk: --stage-size must be from 1 to 6"),
+        (["serve", "--stage-size", "two"], {}, "hostdesk: --stage-size must be from 1 to 6"),
+        (["--stage-size", "-1"], {}, "hostdesk: --stage-size must be from 1 to 6"),
+        (
+            ["serve"],
+            {"HOSTDESK_STAGE_SIZE": "12"},
+            "hostdesk: HOSTDESK_STAGE_SIZE must be from 1 to 6",
+        ),
+    ],
+)
+def test_a_stage_size_out_of_range_is_one_line_and_exit_2(
+    argv: list[str], env: dict[str, str], line: str
+) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("LIVEKIT_")}
+    environment.update(env, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, "-m", "hostdesk", *argv],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=30,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [line]
 
 
 def _serve_fails(*args: str) -> str:
@@ -189,6 +237,25 @@ def test_a_port_already_taken_is_one_line_and_exit_1_and_starts_no_livekit() -> 
         f"hostdesk: Port {port} is already in use on 127.0.0.1 (is HostDesk already running?): "
         "choose another port"
     )
+
+
+@pytest.mark.integration
+def test_serve_runs_the_stage_size_it_is_given(tmp_path: Path) -> None:
+    proc, url, _ = _start(
+        "--port",
+        "0",
+        "--no-auth",
+        "--stage-size",
+        "3",
+        env={"HOSTDESK_STAGE_SIZE": "5", "HOSTDESK_CONFIG": str(tmp_path)},
+    )
+    try:
+        with urllib.request.urlopen(url + "/watch/show", timeout=5) as response:
+            page = response.read().decode()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=10)
+    assert '"stageSize":3' in page  # the limits the page is served with
 
 
 @pytest.mark.integration
