@@ -29,9 +29,9 @@ HOST_SIZE = (320, 240)
 HOST_TOP_RGB = (250, 250, 250)
 HOST_BOTTOM_RGB = (0, 210, 220)
 BAND_ROWS = 20
-ADA_RGB = (220, 40, 40)
-BO_RGB = (40, 200, 60)
-CY_RGB = (40, 80, 230)
+RED = (220, 40, 40)
+GREEN = (40, 200, 60)
+BLUE = (40, 80, 230)
 #: The ring on a speaking member's tile (viewer.css --speaking).
 RING_RGB = (61, 220, 132)
 #: Every tile on the page, in document order, with where it is and what it shows.
@@ -172,6 +172,11 @@ async def _until_on_screen(
     await _until(lambda: _on_screen(viewer, expected), 25, what, shown)
 
 
+def _reading_order(tiles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tiles as a viewer reads the stage: row by row, left to right."""
+    return sorted(tiles, key=lambda t: (round(t["y"]), t["x"]))
+
+
 def _fits(tiles: list[dict[str, Any]], width: int, height: int) -> None:
     for tile in tiles:
         assert tile["x"] >= 0 and tile["x"] + tile["width"] <= width + 0.5, tile
@@ -191,25 +196,28 @@ async def test_two_then_three_guests_each_show_in_their_own_tile_in_a_grid_that_
     await _until_on_screen(viewer, {host: HOST_RGB}, "the host's tile alone")
     assert await viewer.page.is_hidden("#layout-switch")  # nothing to lay out yet
 
-    ada = await show.guest("Ada Guest", ADA_RGB)
-    bo = await show.guest("Bo Guest", BO_RGB)
-    expected = {host: HOST_RGB, ada.identity: ADA_RGB, bo.identity: BO_RGB}
+    # Zoe comes on first: her tile comes first though her identity sorts last.
+    zoe = await show.guest("Zoe Guest", RED)
+    bo = await show.guest("Bo Guest", GREEN)
+    expected = {host: HOST_RGB, zoe.identity: RED, bo.identity: GREEN}
     await _until_on_screen(viewer, expected, "the host and two guests, each in their tile")
     tiles = await _tiles(viewer)
-    assert [(t["role"], t["name"]) for t in tiles] == [
+    assert [(t["role"], t["name"]) for t in _reading_order(tiles)] == [
         ("host", "Jane Host"),
-        ("guest", "Ada Guest"),
+        ("guest", "Zoe Guest"),
         ("guest", "Bo Guest"),
     ]
     _fits(tiles, 1280, 800)
 
-    cy = await show.guest("Cy Guest", CY_RGB)
-    expected[cy.identity] = CY_RGB
+    cy = await show.guest("Cy Guest", BLUE)
+    expected[cy.identity] = BLUE
     await _until_on_screen(viewer, expected, "the host and three guests, each in their tile")
     tiles = await _tiles(viewer)
     _fits(tiles, 1280, 800)
     assert len({round(t["width"]) for t in tiles}) == 1, "a grid: every tile the same size"
     assert len({round(t["y"]) for t in tiles}) == 2, "four tiles in two rows"
+    names = [t["name"] for t in _reading_order(tiles)]
+    assert names == ["Jane Host", "Zoe Guest", "Bo Guest", "Cy Guest"]
     assert await viewer.page.is_visible("#layout-switch")
     assert await viewer.page.get_attribute("#layout-grid", "aria-pressed") == "true"
     await viewer.page.screenshot(path=str(_screenshot_dir() / "viewer-grid-three-guests.png"))
@@ -231,10 +239,10 @@ async def test_the_viewer_switches_to_speaker_focus_and_the_page_keeps_the_choic
     show: Show,
 ) -> None:
     viewer = await show.watch("Vi Viewer", "viewer")
-    ada = await show.guest("Ada Guest", ADA_RGB)
-    bo = await show.guest("Bo Guest", BO_RGB)
+    ada = await show.guest("Ada Guest", RED)
+    bo = await show.guest("Bo Guest", GREEN)
     host = show.host.identity
-    expected = {host: HOST_RGB, ada.identity: ADA_RGB, bo.identity: BO_RGB}
+    expected = {host: HOST_RGB, ada.identity: RED, bo.identity: GREEN}
     await _until_on_screen(viewer, expected, "the host and two guests")
 
     await viewer.page.click("#layout-focus")
@@ -278,13 +286,13 @@ async def _rings(viewer: ViewerPage) -> dict[str, bool]:
 
 async def test_the_ring_follows_the_guest_who_speaks_and_spares_the_silent_one(show: Show) -> None:
     viewer = await show.watch("Vi Viewer", "viewer")
-    ada = await show.guest("Ada Guest", ADA_RGB)
-    bo = await show.guest("Bo Guest", BO_RGB)
+    ada = await show.guest("Ada Guest", RED)
+    bo = await show.guest("Bo Guest", GREEN)
     ada_tone: Tone = await ada.publish_tone(440, loud=True)
     bo_tone: Tone = await bo.publish_tone(660, loud=False)  # a microphone, publishing silence
     host = show.host.identity
     await _until_on_screen(
-        viewer, {host: HOST_RGB, ada.identity: ADA_RGB, bo.identity: BO_RGB}, "everyone shown"
+        viewer, {host: HOST_RGB, ada.identity: RED, bo.identity: GREEN}, "everyone shown"
     )
     await viewer.page.click("#layout-focus")
 
@@ -333,10 +341,10 @@ async def test_a_phone_shows_the_host_and_two_guests_whole_one_above_the_other(
     show: Show,
 ) -> None:
     phone = await show.watch("Pia Phone", "phone", width=390, height=844)
-    ada = await show.guest("Ada Guest", ADA_RGB)
-    bo = await show.guest("Bo Guest", BO_RGB)
+    ada = await show.guest("Ada Guest", RED)
+    bo = await show.guest("Bo Guest", GREEN)
     host = show.host.identity
-    expected = {host: HOST_RGB, ada.identity: ADA_RGB, bo.identity: BO_RGB}
+    expected = {host: HOST_RGB, ada.identity: RED, bo.identity: GREEN}
     await _until_on_screen(phone, expected, "the host and two guests on the phone")
     tiles = await _tiles(phone)
     _fits(tiles, 390, 844)
