@@ -314,8 +314,9 @@ ui.soundButton.addEventListener("click", () => {
 ui.chatForm.addEventListener("submit", onChatSubmit);
 ui.layoutGrid.addEventListener("click", () => chooseLayout("grid"));
 ui.layoutFocus.addEventListener("click", () => chooseLayout("focus"));
-// The stage fills the space it has: lay it out again when that changes.
-new ResizeObserver(() => store.redraw()).observe(ui.stage);
+// The stage fills the space it has: lay it out again when that changes (in the next frame: a
+// layout inside the observer's callback that resized the stage again would loop).
+new ResizeObserver(() => requestAnimationFrame(() => store.redraw())).observe(ui.stage);
 window.addEventListener("resize", () => store.redraw());
 window.setInterval(tickClock, CLOCK_TICK_MS);
 ui.inviteAccept.addEventListener("click", () => dispatch({ type: "accept" }));

@@ -362,3 +362,14 @@ async def test_a_phone_shows_the_host_and_two_guests_whole_one_above_the_other(
     assert _close_to(top, HOST_TOP_RGB), top
     assert _close_to(bottom, HOST_BOTTOM_RGB), bottom
     await phone.page.screenshot(path=str(_screenshot_dir() / "viewer-phone-two-guests.png"))
+
+    # Turned sideways: laid out again to fit the new height, every picture still shown.
+    await phone.page.set_viewport_size({"width": 844, "height": 390})
+    await phone.until(
+        "[...document.querySelectorAll('#stage .tile')]"
+        ".every((t) => t.getBoundingClientRect().bottom <= innerHeight)",
+        5,
+        "the stage within the screen's height",
+    )
+    await _until_on_screen(phone, expected, "every picture shown sideways")
+    _fits(await _tiles(phone), 844, 390)
