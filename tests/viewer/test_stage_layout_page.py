@@ -306,6 +306,7 @@ async def test_the_ring_follows_the_guest_who_speaks_and_spares_the_silent_one(s
         5,
         "Ada in focus",
     )
+    await viewer.page.screenshot(path=str(_screenshot_dir() / "viewer-speaker-focus.png"))
     # Still so a while later: the silent guest is never ringed.
     for _ in range(10):
         assert (await _rings(viewer))[bo.identity] is False
