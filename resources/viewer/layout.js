@@ -2,7 +2,9 @@
 // Where each tile of the stage goes: the host and every guest, as a grid that fits the space
 // the page has, or with one member (the active speaker) large and the others in a strip below.
 // Pure: from the number of tiles, which one is in focus and the box to fill, to a rectangle per
-// tile. Every tile has the stage's 16:9 shape; a picture of another shape is letterboxed in it
+// tile. While someone shares a screen, the share is the large one and every camera sits beside
+// it (`shared`), whatever the viewer chose; the choice comes back when the share ends. Every tile
+// has the stage's 16:9 shape; a picture of another shape is letterboxed in it
 // (object-fit: contain, viewer.css), never cropped.
 
 /** @typedef {"grid" | "focus"} Layout */
@@ -140,4 +142,38 @@ export function arrange(layout, count, focus, box) {
 export function focusIndex(members, lastSpeaker) {
   const index = lastSpeaker ? members.indexOf(lastSpeaker) : -1;
   return index < 0 ? 0 : index;
+}
+
+/** Below this width the cameras go under the share (a phone), not beside it. */
+export const SHARE_BESIDE_MIN_WIDTH = 600;
+
+/**
+ * A screen share large with `cameras` camera tiles beside it: in a column on its right, or on a
+ * narrow screen in a row below it. The share's rectangle comes first, then the cameras'.
+ * @param {number} cameras camera tiles (the host's first)
+ * @param {{width: number, height: number}} box the space the stage may fill
+ * @returns {Arrangement}
+ */
+export function shared(cameras, box) {
+  const width = Math.max(0, Math.floor(box.width));
+  const height = Math.max(0, Math.floor(box.height));
+  if (width < SHARE_BESIDE_MIN_WIDTH) return focused(cameras + 1, 0, width, height);
+  const gap = gapFor(width);
+  const count = Math.max(1, cameras);
+  const byHeight = ((height - gap * (count - 1)) / count) * TILE_ASPECT;
+  const columnWidth = Math.floor(Math.max(0, Math.min(width * STRIP_SHARE, byHeight)));
+  const tileHeight = Math.floor(columnWidth / TILE_ASPECT);
+  const shareWidth = Math.floor(
+    Math.max(0, Math.min(width - columnWidth - gap, height * TILE_ASPECT)),
+  );
+  const shareHeight = Math.floor(shareWidth / TILE_ASPECT);
+  const left = Math.floor((width - shareWidth - gap - columnWidth) / 2);
+  /** @type {Rect[]} */
+  const rects = [{ x: left, y: 0, width: shareWidth, height: shareHeight }];
+  const columnX = left + shareWidth + gap;
+  for (let index = 0; index < cameras; index += 1) {
+    rects.push({ x: columnX, y: index * (tileHeight + gap), width: columnWidth, height: tileHeight });
+  }
+  const columnHeight = cameras * tileHeight + Math.max(0, cameras - 1) * gap;
+  return { rects, height: Math.max(shareHeight, columnHeight) };
 }

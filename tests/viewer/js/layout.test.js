@@ -141,3 +141,35 @@ test("guests stand in the order they came on stage; unknown times after, by iden
   }
   assert.equal(onStageSince(guest("a", "1704067200000").attributes), 1704067200000);
 });
+
+import { SHARE_BESIDE_MIN_WIDTH, shared } from "../../../resources/viewer/layout.js";
+
+test("share: the share is the largest tile, every camera beside it, 16:9, inside, apart", () => {
+  for (const box of BOXES) {
+    for (let cameras = 1; cameras <= 7; cameras += 1) {
+      const { rects, height } = shared(cameras, box);
+      const what = JSON.stringify({ box, cameras });
+      assert.equal(rects.length, cameras + 1, what);
+      assert.ok(height <= box.height, what);
+      const [share, ...others] = rects;
+      for (const rect of rects) {
+        assert.ok(inside(rect, box, height), `${what} ${JSON.stringify(rect)}`);
+        assert.ok(Math.abs(rect.width / TILE_ASPECT - rect.height) <= 1, what);
+      }
+      for (const camera of others) assert.ok(camera.width < share.width, what);
+      for (let i = 0; i < rects.length; i += 1) {
+        for (let j = i + 1; j < rects.length; j += 1) assert.ok(!overlap(rects[i], rects[j]), what);
+      }
+      if (box.width >= SHARE_BESIDE_MIN_WIDTH) {
+        assert.ok(others.every((c) => c.x >= share.x + share.width), `${what}: beside`);
+      } else {
+        assert.ok(others.every((c) => c.y >= share.y + share.height), `${what}: below`);
+      }
+    }
+  }
+});
+
+test("share on a desktop: the share takes most of the width", () => {
+  const { rects } = shared(3, { width: 892, height: 640 });
+  assert.ok(rects[0].width >= 892 * 0.65, JSON.stringify(rects[0]));
+});

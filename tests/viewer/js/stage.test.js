@@ -1,7 +1,13 @@
 // The viewer's stage machine (resources/viewer/stage.js), pure: `node --test tests/viewer/js`.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AUDIENCE, permissionsEvent, transition } from "../../../resources/viewer/stage.js";
+import {
+  AUDIENCE,
+  BACKSTAGE,
+  permissionsEvent,
+  placeEvent,
+  transition,
+} from "../../../resources/viewer/stage.js";
 
 const invite = { type: "invited", host: "host-1", hostName: "Jane Host" };
 
@@ -92,4 +98,58 @@ test("events that do not apply change nothing and do nothing", () => {
     assert.equal(step.stage, stage, JSON.stringify([stage, event]));
     assert.deepEqual(step.effects, []);
   }
+});
+
+const backstage = { type: "sentBackstage" };
+
+test("an accepted invitation the host sends backstage opens the backstage room with the prepared media", () => {
+  const { stage, effects } = run(invite, { type: "accept" }, backstage);
+  assert.equal(stage, BACKSTAGE);
+  assert.deepEqual(effects.slice(-1), ["openBackstage"]);
+  assert.ok(!effects.includes("publish"), "nothing is published in the show's room");
+  assert.ok(!effects.includes("dropMedia"), "the prepared camera goes backstage");
+});
+
+test("take live leaves the backstage room and publishes in the show's room", () => {
+  const { stage, effects } = run(invite, { type: "accept" }, backstage, permissionsEvent(true));
+  assert.deepEqual(stage, { place: "onStage" });
+  assert.deepEqual(effects.slice(-2), ["closeBackstage", "publish"]);
+});
+
+test("sent back from backstage: the backstage room is left and the page says so", () => {
+  const { stage, effects } = run(invite, { type: "accept" }, backstage, { type: "sentBack" });
+  assert.equal(stage, AUDIENCE);
+  assert.deepEqual(effects.slice(-2), ["closeBackstage", "sentBackNotice"]);
+});
+
+test("backstage, an invitation or a second sending backstage changes nothing; a lost session closes it", () => {
+  for (const event of [invite, backstage, permissionsEvent(false), { type: "accept" }]) {
+    const step = transition(BACKSTAGE, event);
+    assert.equal(step.stage, BACKSTAGE, JSON.stringify(event));
+    assert.deepEqual(step.effects, []);
+  }
+  assert.deepEqual(transition(BACKSTAGE, { type: "sessionLost" }), {
+    stage: AUDIENCE,
+    effects: ["closeBackstage"],
+  });
+});
+
+test("sent backstage straight from the audience or an open invitation (the window's own path)", () => {
+  assert.deepEqual(run(backstage), { stage: BACKSTAGE, effects: ["openBackstage"] });
+  assert.deepEqual(run(invite, backstage).effects.slice(1), ["stopInviteTimer", "openBackstage"]);
+  assert.deepEqual(transition({ place: "onStage" }, backstage).effects, []);
+});
+
+test("the place the server wrote: permissions first, then the backstage attribute", () => {
+  const on = { backstage: "1" };
+  assert.deepEqual(placeEvent(AUDIENCE, false, on), backstage);
+  assert.deepEqual(placeEvent(AUDIENCE, false, {}), null);
+  assert.deepEqual(placeEvent(AUDIENCE, false, { backstage: "" }), null);
+  assert.deepEqual(placeEvent(BACKSTAGE, false, {}), { type: "sentBack" });
+  assert.deepEqual(placeEvent(BACKSTAGE, false, on), backstage);
+  // Take live: the permissions and the cleared attribute arrive together.
+  assert.deepEqual(placeEvent(BACKSTAGE, true, {}), { type: "promoted" });
+  assert.deepEqual(placeEvent(BACKSTAGE, true, on), { type: "promoted" });
+  assert.deepEqual(placeEvent({ place: "onStage" }, false, {}), { type: "demoted" });
+  assert.deepEqual(placeEvent({ place: "onStage" }, false, on), { type: "demoted" });
 });
