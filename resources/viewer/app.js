@@ -7,6 +7,7 @@
 // the packet and that participant's metadata (written by the server), never the JSON's
 // senderId/senderName.
 
+import { Backstage } from "./backstage.js";
 import { Chat } from "./chat.js";
 import { Connection } from "./connection.js";
 import { Hand } from "./hand.js";
@@ -17,7 +18,8 @@ import { nameOf, onStageSince, roleOf } from "./participants.js";
 import { Renderer, findElements } from "./render.js";
 import { messageOf, warn } from "./report.js";
 import { nameProblem, readRules } from "./rules.js";
-import { isOnStage, permissionsEvent, transition } from "./stage.js";
+import { HOST_STOPPED_SHARE, OwnShare } from "./share.js";
+import { isOnStage, placeEvent, transition } from "./stage.js";
 import { clock, serverAheadMs, stageTimeLimit } from "./stageclock.js";
 import { Store, initialState } from "./store.js";
 import { exposeView } from "./view.js";
@@ -28,14 +30,27 @@ import { exposeView } from "./view.js";
 
 const NAME_KEY = "hostdesk.viewerName";
 const LAYOUT_KEY = "hostdesk.stageLayout";
+/** How long after a share stopped by someone else the page looks whether it is still on stage
+ * (a demotion, which also unpublishes the share, says nothing of the share). */
+const SHARE_STOP_SETTLE_MS = 400;
+const SENT_BACK = "The host sent you back to the audience";
 /** How often the stage clock is read again (it shows whole seconds). */
 const CLOCK_TICK_MS = 250;
 
 const rules = readRules(document);
 const ui = findElements();
 const renderer = new Renderer(ui, rules);
-const store = new Store(initialState(), (state) => renderer.draw(state, connection.room));
+const store = new Store(initialState(), (state) =>
+  renderer.draw(state, connection.room, backstage),
+);
 const media = new Media(() => dispatch({ type: "joinLapsed" }));
+const backstage = new Backstage({
+  changed: () => store.redraw(),
+  failed: (message) => store.setErrors({ action: message }),
+});
+const share = new OwnShare();
+/** The host sent us back or took us live: the page reads where it is once the update is in. */
+let placePending = false;
 const connection = new Connection(store, {
   changed: () => {
     hand.settle();
@@ -44,8 +59,31 @@ const connection = new Connection(store, {
     store.redraw();
   },
   permissions: () => {
+    // A take live changes the permissions and clears `backstage` in one update, whose fields
+    // livekit-client announces one by one: read them when all are in.
+    if (placePending) return;
+    placePending = true;
+    queueMicrotask(() => {
+      placePending = false;
+      const lk = connection.room;
+      if (!lk) return;
+      const me = lk.localParticipant;
+      const canPublish = Boolean(me.permissions?.canPublish);
+      const event = placeEvent(store.state.stage, canPublish, me.attributes);
+      if (event) dispatch(event);
+    });
+  },
+  ownTrack: (what, publication) => {
     const lk = connection.room;
-    if (lk) dispatch(permissionsEvent(Boolean(lk.localParticipant.permissions?.canPublish)));
+    if (!lk || !share.stoppedByHost(publication)) return;
+    share.stopping = true; // one notice, and a muted share is let go here
+    if (what === "muted") {
+      share.stop(lk).catch((err) => warn("could not stop the screen share", err));
+    }
+    // A demotion unpublishes everything too: that is no stopped share to speak of.
+    window.setTimeout(() => {
+      if (isOnStage(store.state.stage)) store.update({ stageNote: HOST_STOPPED_SHARE });
+    }, SHARE_STOP_SETTLE_MS);
   },
   lost: () => dispatch({ type: "sessionLost" }),
   data: onData,
@@ -111,7 +149,21 @@ function carryOut(effect, before) {
       break;
     case "publish":
     case "unpublish":
+      if (effect === "publish") store.update({ stageNote: "" });
       if (lk) stageStep(lk, effect);
+      break;
+    case "openBackstage": {
+      store.update({ stageNote: "" });
+      const prepared = media.take();
+      const token = () => (connection.joined ? connection.joined.token : "");
+      backstage.open(store.state.room, token, prepared);
+      break;
+    }
+    case "closeBackstage":
+      backstage.close();
+      break;
+    case "sentBackNotice":
+      store.update({ stageNote: SENT_BACK });
       break;
   }
 }
@@ -290,6 +342,24 @@ async function toggle(source) {
   store.redraw();
 }
 
+async function toggleShare() {
+  const lk = connection.room;
+  if (!lk || !isOnStage(store.state.stage)) return;
+  try {
+    if (OwnShare.sharing(lk)) await share.stop(lk);
+    else {
+      store.update({ stageNote: "" });
+      await share.start(lk);
+    }
+  } catch (err) {
+    // Cancelled in the browser's picker: nothing to say.
+    if (!(err instanceof DOMException && err.name === "NotAllowedError")) {
+      store.setErrors({ action: `Could not share the screen: ${messageOf(err)}` });
+    }
+  }
+  store.redraw();
+}
+
 /** @param {SubmitEvent} event */
 async function onChatSubmit(event) {
   event.preventDefault();
@@ -307,6 +377,7 @@ ui.joinForm.addEventListener("submit", onJoinSubmit);
 ui.handButton.addEventListener("click", () => hand.toggle());
 ui.micButton.addEventListener("click", () => toggle("microphone"));
 ui.cameraButton.addEventListener("click", () => toggle("camera"));
+ui.shareButton.addEventListener("click", toggleShare);
 ui.soundButton.addEventListener("click", () => {
   const lk = connection.room;
   if (lk) lk.startAudio().then(() => store.redraw(), (err) => warn("could not start audio", err));
@@ -325,8 +396,11 @@ ui.inviteDialog.addEventListener("cancel", (event) => {
   event.preventDefault(); // Escape declines, so the host is not left waiting
   dispatch({ type: "decline" });
 });
-window.addEventListener("pagehide", () => connection.close());
-exposeView(store, connection);
+window.addEventListener("pagehide", () => {
+  backstage.close();
+  connection.close();
+});
+exposeView(store, connection, backstage);
 
 const fixedRoom = readRoomFromPath();
 ui.nameInput.value = kept(NAME_KEY) || "";

@@ -31,13 +31,15 @@ const ANNOUNCE_MS = 3_500;
 /**
  * @typedef {object} Hooks
  * @property {() => void} changed the room changed (participants, tracks, attributes)
- * @property {() => void} permissions the page's own permissions may have changed
+ * @property {() => void} permissions the page's own permissions or attributes may have changed
  * @property {() => void} lost the session is gone (rejoining, or over): off the stage
  * @property {(payload: Uint8Array, from: RemoteParticipant) => void} data a show packet
  * @property {(metadata: string | undefined) => void} roomMetadata the room's metadata, as the
  *   server wrote it (the chat's settings)
  * @property {(identity: string) => void} left a participant left the room
  * @property {(identities: string[]) => void} speakers who is speaking now, loudest first
+ * @property {(what: "unpublished" | "muted", publication: import("livekit-client").TrackPublication)
+ *   => void} ownTrack one of the page's own tracks went (or was muted), by whoever's doing
  */
 
 export class Connection {
@@ -222,13 +224,25 @@ export class Connection {
       .on(RoomEvent.RoomMetadataChanged, current((metadata) => this.hooks.roomMetadata(metadata)))
       .on(RoomEvent.ParticipantMetadataChanged, current(mine))
       .on(RoomEvent.ParticipantPermissionsChanged, current(mine))
-      .on(RoomEvent.ParticipantAttributesChanged, changed)
+      .on(RoomEvent.ParticipantAttributesChanged, current(mine))
       .on(RoomEvent.TrackSubscribed, changed)
       .on(RoomEvent.TrackUnsubscribed, changed)
-      .on(RoomEvent.TrackMuted, changed)
+      .on(
+        RoomEvent.TrackMuted,
+        current((publication, participant) => {
+          if (participant === lk.localParticipant) this.hooks.ownTrack("muted", publication);
+          changed();
+        }),
+      )
       .on(RoomEvent.TrackUnmuted, changed)
       .on(RoomEvent.LocalTrackPublished, changed)
-      .on(RoomEvent.LocalTrackUnpublished, changed)
+      .on(
+        RoomEvent.LocalTrackUnpublished,
+        current((publication) => {
+          this.hooks.ownTrack("unpublished", publication);
+          changed();
+        }),
+      )
       .on(RoomEvent.AudioPlaybackStatusChanged, changed)
       .on(
         RoomEvent.ActiveSpeakersChanged,

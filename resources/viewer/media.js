@@ -31,6 +31,18 @@ export class Media {
     this.prepared = { tracks, timer: window.setTimeout(this.lapsed, PREPARED_TRACKS_TTL_MS) };
   }
 
+  /**
+   * The prepared camera and microphone, handed over (to the backstage room), or null.
+   * @returns {Promise<LocalTrack[]> | null}
+   */
+  take() {
+    const prepared = this.prepared;
+    this.prepared = null;
+    if (!prepared) return null;
+    clearTimeout(prepared.timer);
+    return prepared.tracks;
+  }
+
   drop() {
     const prepared = this.prepared;
     this.prepared = null;

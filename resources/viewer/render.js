@@ -8,6 +8,7 @@ import { focusIndex } from "./layout.js";
 import { countRole, nameOf, roleOf, stageOrder, withRole } from "./participants.js";
 import { clockFace, clockNotice } from "./stageclock.js";
 import { STATE_TEXT, status } from "./status.js";
+import { OwnShare } from "./share.js";
 import { StageTiles } from "./tiles.js";
 
 /** @typedef {import("livekit-client").Room} Room */
@@ -15,6 +16,7 @@ import { StageTiles } from "./tiles.js";
 /** @typedef {import("livekit-client").Track} AnyTrack */
 /** @typedef {import("./store.js").PageState} PageState */
 /** @typedef {import("./tiles.js").Member} Member */
+/** @typedef {import("./backstage.js").Backstage} Backstage */
 
 /** The stage is never squeezed below this height (a phone held sideways scrolls instead). */
 const MIN_STAGE_HEIGHT = 180;
@@ -78,6 +80,10 @@ export function findElements() {
     stageBox: element("stage-box"),
     micButton: button("mic-button"),
     cameraButton: button("camera-button"),
+    shareButton: button("share-button"),
+    stageNote: element("stage-note"),
+    backstageBox: element("backstage-box"),
+    backstagePreview: byId("backstage-preview", HTMLVideoElement),
     actionError: element("action-error"),
     chatList: element("chat-list"),
     chatForm: byId("chat-form", HTMLFormElement),
@@ -112,10 +118,16 @@ export class Renderer {
     this.sounds = new Map();
     /** The list item of each chat line on screen, by line id. @type {Map<number, HTMLElement>} */
     this.lines = new Map();
+    /** The track the backstage preview shows. @type {AnyTrack | null} */
+    this.preview = null;
   }
 
-  /** @param {Readonly<PageState>} state @param {Room | null} lk */
-  draw(state, lk) {
+  /**
+   * @param {Readonly<PageState>} state
+   * @param {Room | null} lk
+   * @param {Backstage | null} [backstage]
+   */
+  draw(state, lk, backstage = null) {
     const ui = this.ui;
     const connected = Boolean(lk) && state.phase === "joined";
     const room = connected ? lk : null;
@@ -161,14 +173,16 @@ export class Renderer {
     );
     ui.hostTile.placeholder.textContent = host ? "Camera off" : "Waiting for the host";
     ui.stage.hidden = !connected;
-    this.audio(remotes);
+    const behind = backstage && state.stage.place === "backstage" ? backstage : null;
+    this.audio([...remotes, ...(behind ? behind.remotes() : [])]);
+    this.backstage(connected ? behind : null);
 
     ui.viewerCount.hidden = !connected;
     const count = viewerCount(remotes, me, onStage);
     ui.viewerCount.textContent = `${count} viewer${count === 1 ? "" : "s"}`;
     ui.soundButton.hidden = !room || room.canPlaybackAudio;
 
-    ui.handBox.hidden = !connected || onStage;
+    ui.handBox.hidden = !connected || onStage || state.stage.place === "backstage";
     drawHand(ui, state, me, remotes, Boolean(host));
 
     ui.stageBox.hidden = !(connected && onStage);
@@ -177,7 +191,12 @@ export class Renderer {
       ui.micButton.setAttribute("aria-pressed", String(me.isMicrophoneEnabled));
       ui.cameraButton.textContent = me.isCameraEnabled ? "Turn camera off" : "Turn camera on";
       ui.cameraButton.setAttribute("aria-pressed", String(me.isCameraEnabled));
+      const sharing = OwnShare.sharing(room);
+      ui.shareButton.textContent = sharing ? "Stop sharing" : "Share screen";
+      ui.shareButton.setAttribute("aria-pressed", String(sharing));
+      ui.shareButton.hidden = !navigator.mediaDevices?.getDisplayMedia;
     }
+    showText(ui.stageNote, connected ? state.stageNote : "");
     showText(ui.actionError, state.errors.action);
     this.stageClock(connected && onStage ? state.stageClock : null, state.stageLimitS);
 
@@ -236,6 +255,20 @@ export class Renderer {
     const counting = clock && clock.phase === "warning" && clock.remainingS;
     const left = counting ? ` · ${clockFace(counting)}` : "";
     if (ui.stageClockLeft.textContent !== left) ui.stageClockLeft.textContent = left;
+  }
+
+  /**
+   * Backstage: says so, with the page's own camera as the host sees it.
+   * @param {Backstage | null} backstage
+   */
+  backstage(backstage) {
+    this.ui.backstageBox.hidden = !backstage;
+    const track = backstage ? backstage.camera() : null;
+    if (track === this.preview) return;
+    if (this.preview) this.preview.detach(this.ui.backstagePreview);
+    if (track) track.attach(this.ui.backstagePreview);
+    else this.ui.backstagePreview.srcObject = null;
+    this.preview = track;
   }
 
   /** Plays every remote audio track, and only those. @param {Participant[]} remotes */

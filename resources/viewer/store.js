@@ -58,6 +58,8 @@ import { AUDIENCE } from "./stage.js";
  * @property {string} lastSpeaker who on stage spoke last (the focus layout shows them large)
  * @property {number} stageLimitS the show's limit on a guest's time on stage (0: none)
  * @property {StageClock | null} stageClock this page's clock while it is on stage
+ * @property {string} stageNote what the host did to our place or share (sent back from
+ *   backstage, stopped our screen share), until the next step on stage
  */
 
 /** @returns {PageState} */
@@ -86,6 +88,7 @@ export function initialState() {
     lastSpeaker: "",
     stageLimitS: 0,
     stageClock: null,
+    stageNote: "",
   };
 }
 

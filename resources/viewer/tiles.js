@@ -3,10 +3,11 @@
 // guest, made when a guest comes on stage and dropped when they leave it. Each shows its
 // member's camera, name and whether they are speaking (a ring), at the place layout.js gives
 // it. A tile is never moved in the document (a video taken out of it stops playing): the
-// layout only sets where it is drawn.
+// layout only sets where it is drawn. A screen share (anyone's on stage) gets a tile of its own,
+// the large one, while it lasts.
 
 import { Track } from "livekit-client";
-import { arrange } from "./layout.js";
+import { arrange, shared } from "./layout.js";
 
 /** @typedef {import("livekit-client").Participant} Participant */
 /** @typedef {import("livekit-client").Track} AnyTrack */
@@ -37,21 +38,36 @@ import { arrange } from "./layout.js";
  * @property {{width: number, height: number}} box the space the stage may fill
  */
 
+const SHARES = [Track.Source.ScreenShare, Track.Source.ScreenShareAudio];
+
 /** @param {Participant | null} participant */
 function cameraTrackOf(participant) {
   if (!participant) return null;
   const publication =
     participant.getTrackPublication(Track.Source.Camera) ||
-    [...participant.trackPublications.values()].find((p) => p.kind === "video");
+    [...participant.trackPublications.values()].find(
+      (p) => p.kind === "video" && !SHARES.includes(p.source),
+    );
   if (!publication || !publication.track || publication.isMuted) return null;
   return publication.track;
 }
 
-/** A guest's tile, shaped as the host's in index.html. @returns {Tile} */
-function makeGuestTile() {
+/** The screen `participant` shares, or null. @param {Participant | null} participant */
+export function shareTrackOf(participant) {
+  const publication = participant?.getTrackPublication(Track.Source.ScreenShare);
+  if (!publication || !publication.track || publication.isMuted) return null;
+  return publication.track;
+}
+
+/**
+ * A guest's tile (or the share's), shaped as the host's in index.html.
+ * @param {"guest" | "share"} role
+ * @returns {Tile}
+ */
+function makeTile(role) {
   const box = document.createElement("figure");
   box.className = "tile";
-  box.dataset.role = "guest";
+  box.dataset.role = role;
   const video = document.createElement("video");
   video.autoplay = true;
   video.playsInline = true;
@@ -64,7 +80,7 @@ function makeGuestTile() {
   name.className = "name";
   const tag = document.createElement("span");
   tag.className = "tag";
-  tag.textContent = "Guest";
+  tag.textContent = role === "share" ? "Screen" : "Guest";
   caption.append(name, tag);
   box.append(video, placeholder, caption);
   return { box, video, name, placeholder };
@@ -79,6 +95,10 @@ export class StageTiles {
     this.guests = new Map();
     /** Which track each tile's video shows. @type {Map<Tile, AnyTrack | null>} */
     this.shown = new Map();
+    /** The share's tile, made at the first share. @type {Tile | null} */
+    this.shareTile = null;
+    /** Whose share is shown ("" for none). */
+    this.sharer = "";
   }
 
   /**
@@ -98,12 +118,41 @@ export class StageTiles {
     for (const guest of guests) {
       let tile = this.guests.get(guest.identity);
       if (!tile) {
-        tile = makeGuestTile();
+        tile = makeTile("guest");
         this.guests.set(guest.identity, tile);
         this.stage.append(tile.box);
       }
       this.show(tile, guest);
     }
+    this.showShare([host, ...guests]);
+  }
+
+  /**
+   * The first share among the members (the host's before the guests'), in the share's tile.
+   * @param {Member[]} members
+   */
+  showShare(members) {
+    const sharing = members.find((member) => shareTrackOf(member.participant));
+    if (sharing && !this.shareTile) {
+      this.shareTile = makeTile("share");
+      this.shareTile.placeholder.hidden = true;
+      this.stage.append(this.shareTile.box);
+    }
+    const tile = this.shareTile;
+    if (!tile) return;
+    const track = sharing ? shareTrackOf(sharing.participant) : null;
+    const before = this.shown.get(tile) || null;
+    if (before !== track) {
+      if (before) before.detach(tile.video);
+      if (track) track.attach(tile.video);
+      else tile.video.srcObject = null;
+      this.shown.set(tile, track);
+    }
+    this.sharer = sharing && track ? sharing.identity : "";
+    tile.box.hidden = !this.sharer;
+    tile.box.dataset.identity = this.sharer;
+    const name = sharing ? `${sharing.name}'s screen` : "";
+    if (tile.name.textContent !== name) tile.name.textContent = name;
   }
 
   /**
@@ -113,19 +162,21 @@ export class StageTiles {
    */
   place(order, look) {
     const tiles = [this.hostTile, ...order.slice(1).map((identity) => this.guests.get(identity))];
-    const { rects, height } = arrange(look.layout, tiles.length, look.focus, look.box);
-    this.stage.dataset.layout = look.layout;
+    const share = this.sharer ? this.shareTile : null;
+    const { rects: all, height } = share
+      ? shared(tiles.length, look.box)
+      : arrange(look.layout, tiles.length, look.focus, look.box);
+    const rects = share ? all.slice(1) : all;
+    if (share) placeTile(share, all[0]);
+    this.stage.dataset.layout = share ? "share" : look.layout;
     this.stage.dataset.count = String(tiles.length);
     setPixels(this.stage, "--stage-h", height);
     tiles.forEach((tile, index) => {
       if (!tile) return;
-      const rect = rects[index];
-      setPixels(tile.box, "--x", rect.x);
-      setPixels(tile.box, "--y", rect.y);
-      setPixels(tile.box, "--w", rect.width);
-      setPixels(tile.box, "--h", rect.height);
+      placeTile(tile, rects[index]);
       const identity = order[index];
-      tile.box.classList.toggle("focused", look.layout === "focus" && index === look.focus);
+      const focused = !share && look.layout === "focus" && index === look.focus;
+      tile.box.classList.toggle("focused", focused);
       tile.box.classList.toggle("speaking", Boolean(identity) && look.speaking.has(identity));
     });
   }
@@ -147,6 +198,14 @@ export class StageTiles {
     const name = member ? member.name : "";
     if (tile.name.textContent !== name) tile.name.textContent = name;
   }
+}
+
+/** @param {Tile} tile @param {import("./layout.js").Rect} rect */
+function placeTile(tile, rect) {
+  setPixels(tile.box, "--x", rect.x);
+  setPixels(tile.box, "--y", rect.y);
+  setPixels(tile.box, "--w", rect.width);
+  setPixels(tile.box, "--h", rect.height);
 }
 
 /**

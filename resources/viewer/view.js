@@ -2,6 +2,7 @@
 // `window.hostdeskViewer`: a read-only view of the page for tests and support, computed from the
 // state and the room each time it is read.
 
+import { Track } from "livekit-client";
 import { Media } from "./media.js";
 import { isChatMuted } from "./moderation.js";
 import { handRaisedAt, queuePosition } from "./participants.js";
@@ -12,9 +13,10 @@ import { tokenTimes } from "./token.js";
 
 /** @typedef {import("./store.js").Store} Store */
 /** @typedef {import("./connection.js").Connection} Connection */
+/** @typedef {import("./backstage.js").Backstage} Backstage */
 
-/** @param {Store} store @param {Connection} connection */
-export function exposeView(store, connection) {
+/** @param {Store} store @param {Connection} connection @param {Backstage} backstage */
+export function exposeView(store, connection, backstage) {
   const room = () => connection.room;
   const remotes = () => {
     const lk = room();
@@ -54,6 +56,28 @@ export function exposeView(store, connection) {
     // This page's stage clock while on stage ({elapsedS, remainingS, phase}), else null.
     stageClock: () => store.state.stageClock,
     stageLimitSeconds: () => store.state.stageLimitS,
+    // Backstage: the backstage room's name while connected there, what the page publishes
+    // there, and who else is in it (the host).
+    backstageRoom: () => (backstage.room ? backstage.roomName || backstage.room.name : ""),
+    backstageSources: () => backstage.publishedSources(),
+    backstageOthers: () => backstage.remotes().map((p) => p.identity),
+    // Everyone else in the show's room as this page knows them, with the sources of the tracks
+    // it has of them (what a viewer could see or hear).
+    participants: () =>
+      remotes().map((p) => ({
+        identity: p.identity,
+        sources: [...p.trackPublications.values()].map((t) => t.source),
+        tracks: [...p.trackPublications.values()].filter((t) => t.track).map((t) => t.source),
+      })),
+    // Whose screen share the stage shows ("" for none), and whether this page shares its own.
+    shareShown: () => document.getElementById("stage")?.dataset.layout === "share"
+      ? document.querySelector(".tile[data-role='share']")?.getAttribute("data-identity") || ""
+      : "",
+    sharing: () => {
+      const mine = me()?.getTrackPublication(Track.Source.ScreenShare);
+      return Boolean(mine && mine.track && !mine.isMuted);
+    },
+    stageNote: () => store.state.stageNote,
     // When the token the page holds now lapses (s since the epoch): it moves on at a renewal.
     tokenExpiresAt: () => (connection.joined ? tokenTimes(connection.joined.token).exp : 0),
   };
