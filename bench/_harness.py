@@ -463,10 +463,10 @@ def open_desk(backend: Any) -> Desk:
     from hostdesk.host import HostControl
     from hostdesk.livekit.session import HostSession
     from hostdesk.show.mirror import ShowMirror
-    from hostdesk.ui import panels
+    from hostdesk.ui import stage_tile
     from hostdesk.ui.main_window import MainWindow
 
-    panels.VideoView = TimedVideoView  # type: ignore[misc]  # the window builds its tiles here
+    stage_tile.VideoView = TimedVideoView  # type: ignore[misc]  # the window builds its tiles here
     mirror = ShowMirror()
     session = HostSession(mirror)
     control = HostControl(backend.service, session, mirror)

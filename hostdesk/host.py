@@ -194,6 +194,19 @@ class HostControl:
             return
         self.notice.emit(f"{name} is on stage")
 
+    def set_stage_size(self, size: int) -> None:
+        """How many guests may be on stage at once from now on (the API's promotions too);
+        guests already on stage stay."""
+        if problem := rules.stage_size_problem("The stage size", size):
+            raise InvalidInput(problem)
+        self.service.stage_size = size
+
+    async def set_stage_time_limit(self, seconds: int) -> None:
+        """The live show's limit on a guest's time on stage (0: none), written by the server
+        into the room's metadata; the window and every page read it back from there."""
+        if self.room:
+            await self.service.stage_limit(self.room, seconds)
+
     async def demote(self, identity: str) -> None:
         await self.service.demote(self.room, identity, self.identity)
 

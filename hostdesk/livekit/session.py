@@ -33,9 +33,11 @@ from hostdesk.show.mirror import (
     QualityChanged,
     Seen,
     ShowMirror,
+    StageSettingsChanged,
     VideoChanged,
 )
 from hostdesk.show.roles import Role
+from hostdesk.show.stage_clock import StageSettings
 from hostdesk.tasks import TaskSet
 
 log = logging.getLogger("hostdesk.livekit")
@@ -66,6 +68,8 @@ class HostSession:
       mirror) may send that type; anything else is dropped and logged here
     - `guest_frame(identity, width, height, bgra)`, `guest_audio(identity, pcm)`,
       `guest_left_stage(identity)`
+    - `speakers_changed(identities)`: who LiveKit hears speaking now, loudest first (the host's
+      own identity included)
     """
 
     def __init__(self, mirror: ShowMirror) -> None:
@@ -77,6 +81,7 @@ class HostSession:
         self.guest_frame: Event[[str, int, int, memoryview]] = Event()
         self.guest_audio: Event[[str, bytes]] = Event()
         self.guest_left_stage: Event[[str]] = Event()
+        self.speakers_changed: Event[[list[str]]] = Event()
         self._room: rtc.Room | None = None
         self._url = ""
         self._token = ""
@@ -119,6 +124,7 @@ class HostSession:
             ("track_muted", self._on_mute),
             ("track_unmuted", self._on_mute),
             ("connection_quality_changed", self._on_quality),
+            ("active_speakers_changed", self._on_speakers),
             ("data_received", self._on_data),
             ("reconnecting", self._on_reconnecting),
             ("reconnected", self._on_reconnected),
@@ -153,6 +159,7 @@ class HostSession:
         for reader in list(self._readers.values()):
             await reader.aclose()
         self._readers.clear()
+        self.speakers_changed.emit([])
         room, self._room = self._room, None
         if room is not None:
             with contextlib.suppress(Exception):
@@ -251,10 +258,14 @@ class HostSession:
     def _entered(self, room: rtc.Room) -> None:
         others = tuple(participant_of(p) for p in room.remote_participants.values())
         self.fact.emit(Entered(room.local_participant.identity, others))
-        self.fact.emit(ChatSettingsChanged(ChatSettings.from_room_metadata(room.metadata)))
+        self._room_settings(room.metadata)
 
     def _on_room_metadata(self, _old: str, new: str) -> None:
-        self.fact.emit(ChatSettingsChanged(ChatSettings.from_room_metadata(new)))
+        self._room_settings(new)
+
+    def _room_settings(self, metadata: str) -> None:
+        self.fact.emit(ChatSettingsChanged(ChatSettings.from_room_metadata(metadata)))
+        self.fact.emit(StageSettingsChanged(StageSettings.from_room_metadata(metadata)))
 
     def _on_participant(self, p: rtc.RemoteParticipant) -> None:
         self.fact.emit(Seen(participant_of(p), arrived=True))
@@ -276,6 +287,9 @@ class HostSession:
     def _on_mute(self, p: rtc.Participant, publication: rtc.TrackPublication) -> None:
         if publication.source == rtc.TrackSource.SOURCE_MICROPHONE:
             self.fact.emit(MicrophoneChanged(p.identity, publication.muted))
+
+    def _on_speakers(self, speakers: list[rtc.Participant]) -> None:
+        self.speakers_changed.emit([p.identity for p in speakers])
 
     def _on_quality(self, p: rtc.Participant, quality: rtc.ConnectionQuality) -> None:
         self.fact.emit(QualityChanged(p.identity, _QUALITY.get(quality, "unknown")))

@@ -5,9 +5,10 @@ order they were raised, and says what changed row by row (napari's evented list,
 Qt models insert and remove single rows instead of resetting.
 
 One writer: the host's controller applies the session's facts (`apply`) and its own optimistic
-changes through the typed methods below, and nothing else writes. A member's role and name
-change in `seen`, the hand in `seen` and `hand_seen`, the media state in `set_microphone`,
-`set_video` and `set_quality`. Invitations are not LiveKit's and live apart, in
+changes through the typed methods below, and nothing else writes. A member's role, name and time
+on stage change in `seen`, the hand in `seen` and `hand_seen`, the media state in
+`set_microphone`, `set_video` and `set_quality`; the room's chat and stage settings in
+`set_chat_settings` and `set_stage_settings`. Invitations are not LiveKit's and live apart, in
 `hostdesk.show.invitations` (`ShowMirror.invitations`, for readers).
 """
 
@@ -22,6 +23,7 @@ from hostdesk.show.events import Event
 from hostdesk.show.invitations import Invitations
 from hostdesk.show.participants import Participant
 from hostdesk.show.roles import Role
+from hostdesk.show.stage_clock import StageSettings
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class Member:
     question: str = ""
     #: The host muted their chat (a server-written attribute, `hostdesk.show.chat`).
     chat_muted: bool = False
+    #: When a guest went on stage (ms since the epoch, the server's clock; None unless a guest:
+    #: `hostdesk.show.stage_clock`).
+    on_stage_since: int | None = None
 
     @classmethod
     def of(cls, participant: Participant) -> Member:
@@ -52,6 +57,7 @@ class Member:
             question=participant.hand_question,
             joined_at=participant.joined_at,
             chat_muted=is_chat_muted(participant.attributes),
+            on_stage_since=participant.on_stage_since,
         )
 
 
@@ -87,6 +93,14 @@ class ChatSettingsChanged:
 
 
 @dataclass(frozen=True)
+class StageSettingsChanged:
+    """The show's stage settings as the server wrote them in the room's metadata (on entering
+    too)."""
+
+    settings: StageSettings
+
+
+@dataclass(frozen=True)
 class MicrophoneChanged:
     identity: str
     muted: bool
@@ -105,7 +119,14 @@ class QualityChanged:
 
 
 Fact = (
-    Entered | Seen | Left | MicrophoneChanged | VideoChanged | QualityChanged | ChatSettingsChanged
+    Entered
+    | Seen
+    | Left
+    | MicrophoneChanged
+    | VideoChanged
+    | QualityChanged
+    | ChatSettingsChanged
+    | StageSettingsChanged
 )
 
 
@@ -138,6 +159,7 @@ class ShowMirror:
     chat: list[ChatLine] = field(default_factory=list)
     invitations: Invitations = field(default_factory=Invitations)
     chat_settings: ChatSettings = field(default_factory=ChatSettings)
+    stage_settings: StageSettings = field(default_factory=StageSettings)
 
     def __post_init__(self) -> None:
         self.member_added: Event[[int, Member]] = Event()  # index in audience
@@ -149,6 +171,7 @@ class ShowMirror:
         self.chat_added: Event[[ChatLine]] = Event()
         self.chat_removed: Event[[int, ChatLine]] = Event()  # index in chat
         self.chat_settings_changed: Event[[ChatSettings]] = Event()
+        self.stage_settings_changed: Event[[StageSettings]] = Event()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -192,6 +215,8 @@ class ShowMirror:
                 self.set_quality(identity, quality)
             case ChatSettingsChanged(settings):
                 self.set_chat_settings(settings)
+            case StageSettingsChanged(stage_settings):
+                self.set_stage_settings(stage_settings)
 
     def reset(self, local_identity: str) -> None:
         """Empties the mirror for a new show that the host joins as `local_identity`."""
@@ -202,6 +227,7 @@ class ShowMirror:
         self.invitations.clear()
         self.local_identity = local_identity
         self.set_chat_settings(ChatSettings())
+        self.set_stage_settings(StageSettings())
 
     def seen(self, participant: Participant) -> Member:
         """Adds or updates a member from what LiveKit says; their media state is kept."""
@@ -273,6 +299,12 @@ class ShowMirror:
                 line = self.chat.pop(index)
                 self.chat_removed.emit(index, line)
         self.chat_settings_changed.emit(settings)
+
+    def set_stage_settings(self, settings: StageSettings) -> None:
+        """The show's stage settings (the limit on a guest's time on stage)."""
+        if settings != self.stage_settings:
+            self.stage_settings = settings
+            self.stage_settings_changed.emit(settings)
 
     def _put(self, old: Member | None, member: Member) -> None:
         self.members[member.identity] = member

@@ -31,12 +31,19 @@ class CaptureSession(Protocol):
 
 
 class HostCapture:
+    """`on_audio` hears every chunk of the host's microphone that is sent (the level meter)."""
+
     def __init__(
-        self, session: CaptureSession, preview: VideoView, on_problem: Callable[[str], None]
+        self,
+        session: CaptureSession,
+        preview: VideoView,
+        on_problem: Callable[[str], None],
+        on_audio: PcmSink | None = None,
     ) -> None:
         self._session = session
         self._preview = preview
         self._on_problem = on_problem
+        self._on_audio = on_audio
         self._camera: TestPattern | CameraCapture | None = None
         self._microphone: ToneSource | MicrophoneCapture | None = None
 
@@ -55,8 +62,15 @@ class HostCapture:
             push_video(width, height, rgba)
             preview.set_frame(width, height, rgba, RGBA)
 
+        listener = self._on_audio
+
+        def audio(pcm: bytes) -> None:
+            push_audio(pcm)
+            if listener is not None:
+                listener(pcm)
+
         self._camera = self._start_camera(camera_id, video, label)
-        self._microphone = self._start_microphone(microphone_id, push_audio)
+        self._microphone = self._start_microphone(microphone_id, audio)
 
     def stop(self) -> None:
         for source in (self._camera, self._microphone):

@@ -17,12 +17,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from hostdesk.show import rules
-from hostdesk.ui.panels import list_view
+from hostdesk.ui.panels import list_view, panel_layout
 
 #: What the slow-mode box offers (seconds; 0 is off). A value set through the API is added.
 SLOW_MODE_CHOICES = (0, 5, 10, 30, 60, 120)
@@ -70,7 +69,7 @@ class ChatPanel(QGroupBox):
         moderation = QHBoxLayout()
         for button in (self.hide_button, self.mute_button, self.block_button):
             moderation.addWidget(button)
-        layout = QVBoxLayout(self)
+        layout = panel_layout(self)
         layout.addWidget(self.view)
         layout.addLayout(moderation)
         layout.addWidget(self.slow_mode)

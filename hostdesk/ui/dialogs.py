@@ -38,14 +38,15 @@ from hostdesk.show.validation import check_name
 from hostdesk.ui.device_picker import DevicePicker
 from hostdesk.ui.media.devices import Device, audio_inputs, video_inputs
 from hostdesk.ui.settings import TEST_PATTERN, TONE, DesktopPrefs, prefs_problem
+from hostdesk.ui.stage_settings_box import StageSettingsBox
 
 TEST_PATTERN_LABEL = "Test pattern"
 TONE_LABEL = "Tone"
 RESTART_NOTE = "Changes to LiveKit and the API take effect after a restart."
 SECRET_KEPT = "unchanged"
 SECRET_NONE = "not set"
-#: Readable on light and dark palettes alike.
-_PROBLEM_STYLE = "color: #c62828;"
+#: The page's error colour, readable on the studio's dark panels.
+_PROBLEM_STYLE = "color: #ff8f85;"
 
 
 def _problem_label() -> QLabel:
@@ -91,7 +92,6 @@ class SettingsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.setMinimumWidth(520)
         self._prefs = prefs
         self._stored_secret = prefs.livekit_api_secret
 
@@ -138,6 +138,7 @@ class SettingsDialog(QDialog):
             prefs.microphone,
             keep_missing=True,
         )
+        self.stage_box = StageSettingsBox(prefs.stage_size, prefs.stage_time_limit_s)
         self.problem_label = _problem_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -177,6 +178,8 @@ class SettingsDialog(QDialog):
             auth=self.auth_check.isChecked(),
             camera=self.camera_picker.device_id(),
             microphone=self.microphone_picker.device_id(),
+            stage_size=self.stage_box.stage_size(),
+            stage_time_limit_s=self.stage_box.time_limit_s(),
         )
 
     def _lay_out(self) -> None:
@@ -206,14 +209,22 @@ class SettingsDialog(QDialog):
         media.addRow("Microphone:", self.microphone_picker)
         media_box = QGroupBox("Going live")
         media_box.setLayout(media)
-        _align_labels((livekit, api, media))
+        _align_labels((livekit, api))
 
         note = QLabel(RESTART_NOTE)
         note.setWordWrap(True)
 
         layout = QVBoxLayout(self)
-        for widget in (livekit_box, api_box, media_box, note, self.problem_label, self.buttons):
-            layout.addWidget(widget)
+        layout.addWidget(livekit_box)
+        layout.addWidget(api_box)
+        # Side by side: the dialog stays short enough for a laptop's screen.
+        row = QHBoxLayout()
+        row.addWidget(media_box, 1)
+        row.addWidget(self.stage_box, 1)
+        layout.addLayout(row)
+        layout.addWidget(note)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(self.buttons)
 
     def _audience(self) -> str:
         """The picked audience; "" while it is only what the stored address implies."""

@@ -11,17 +11,9 @@ import logging
 from dataclasses import replace
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from hostdesk.host import HostControl
 from hostdesk.reach import Audience
@@ -35,30 +27,18 @@ from hostdesk.ui.dialogs import GoLiveChoice, GoLiveDialog, SettingsDialog, conf
 from hostdesk.ui.going_live import GoLiveAttempts
 from hostdesk.ui.models import AudienceFilter, AudienceModel, HandQueueModel
 from hostdesk.ui.moderation_view import ModerationView
-from hostdesk.ui.panels import (
-    AudiencePanel,
-    Banner,
-    HandsPanel,
-    StagePanel,
-    WaitingBar,
-)
+from hostdesk.ui.panels import AudiencePanel, Banner, HandsPanel, WaitingBar
 from hostdesk.ui.settings import DesktopPrefs, PrefsStore
+from hostdesk.ui.show_bar import ShowBar
+from hostdesk.ui.stage_clock_view import StageClockView
+from hostdesk.ui.stage_panel import StagePanel
 from hostdesk.ui.stage_view import StageFeed, StageView
+from hostdesk.ui.theme import install as install_theme
+from hostdesk.ui.time_up import TimeUpPrompts
 from hostdesk.ui.viewer_access import ViewerAccessPanel
+from hostdesk.ui.window_geometry import fit_frame_to_screen, place_on_screen
 
 log = logging.getLogger("hostdesk.ui")
-_STATE_TEXT = {
-    ConnectionState.OFFLINE: "Not live",
-    ConnectionState.CONNECTING: "Connecting…",
-    ConnectionState.LIVE: "● LIVE",
-    ConnectionState.RECONNECTING: "Reconnecting…",
-    ConnectionState.DISCONNECTED: "Disconnected",
-}
-_STATE_COLOUR = {
-    ConnectionState.LIVE: "#c0392b",
-    ConnectionState.RECONNECTING: "#b7791f",
-    ConnectionState.DISCONNECTED: "#555",
-}
 
 
 class MediaSession(CaptureSession, StageFeed, Protocol):
@@ -89,13 +69,15 @@ class MainWindow(QMainWindow):
         prefs: PrefsStore,
     ) -> None:
         super().__init__()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_theme(app)
         self.control = control
         self.session = session
         self.access = access
         self.prefs_store = prefs
         self.bridge = Bridge(self)
         self.setWindowTitle("HostDesk")
-        self.resize(1280, 800)
         mirror = control.mirror
         self.audience_model = AudienceModel(mirror, self)
         self.audience_filter = AudienceFilter(self)
@@ -104,38 +86,33 @@ class MainWindow(QMainWindow):
         self.chat_model = ChatModel(mirror, self)
         self.going_live = GoLiveAttempts(self.bridge, self)
         self._build()
-        self.capture = HostCapture(session, self.stage.host_view, self._notice)
         self.stage_view = StageView(self.stage, mirror, session, self._notice)
+        self.stage_clock = StageClockView(self.stage, mirror, self.time_up)
+        self.capture = HostCapture(
+            session, self.stage.host_view, self._notice, self.stage_view.levels.feed_host
+        )
         self.moderation = ModerationView(
             self, self.chat, self.chat_model, control, self.bridge, self.ask_block
         )
         self._connect()
         self._shortcuts()
         self._on_state(ConnectionState.OFFLINE, "")
+        self._placed: QRect | None = place_on_screen(self)
 
     # -- layout -------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.show_label = QLabel("No show")
-        self.show_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.state_label = QLabel()
-        self.state_label.setObjectName("state")
+        self.show_bar = bar = ShowBar()
+        self.state_label, self.show_label, self.viewers_label = (
+            bar.state_label,
+            bar.show_label,
+            bar.viewers_label,
+        )
+        self.go_live_button, self.end_button = bar.go_live_button, bar.end_button
         self.viewer_access = ViewerAccessPanel()
-        self.go_live_button = QPushButton("Go live…")
-        self.end_button = QPushButton("End show…")
-        self.settings_button = QPushButton("Settings…")
-        self.viewers_label = QLabel("0 viewers")
-
-        top = QHBoxLayout()
-        top.addWidget(self.state_label)
-        top.addWidget(self.show_label)
-        top.addWidget(self.viewers_label)
-        top.addStretch(1)
-        top.addWidget(self.go_live_button)
-        top.addWidget(self.end_button)
-        top.addWidget(self.settings_button)
 
         self.banner = Banner()
+        self.time_up = TimeUpPrompts()
         self.waiting_bar = WaitingBar()
         self.stage = StagePanel()
         self.hands = HandsPanel(self.hands_model)
@@ -147,30 +124,33 @@ class MainWindow(QMainWindow):
         main = QSplitter(Qt.Orientation.Horizontal)
         main.addWidget(self.stage)
         main.addWidget(side)
-        main.setStretchFactor(0, 3)
-        main.setStretchFactor(1, 1)
-        main.setSizes([900, 380])
+        main.setStretchFactor(0, 1)
+        main.setStretchFactor(1, 0)
+        main.setSizes([1000, 360])
+        main.setChildrenCollapsible(False)
+        side.setChildrenCollapsible(False)
 
         central = QWidget()
+        central.setObjectName("central")
         layout = QVBoxLayout(central)
-        layout.addLayout(top)
+        layout.setContentsMargins(10, 8, 10, 6)
+        layout.setSpacing(6)
+        layout.addWidget(bar)
         # The link gets a row of its own: it is what the host reads out and copies most.
         layout.addWidget(self.viewer_access)
         layout.addWidget(self.waiting_bar)
         layout.addWidget(self.banner)
+        layout.addWidget(self.time_up)
         layout.addWidget(main, 1)
         self.setCentralWidget(central)
         self.statusBar().showMessage("Ready")
-        self.setStyleSheet(
-            "QLabel#state { font-weight: bold; padding: 2px 8px; border-radius: 4px; }"
-        )
 
     def _connect(self) -> None:
         c, b, s = self.control, self.bridge, self.stage
         self.viewer_access.copied.connect(lambda: self._notice("Viewer link copied"))
         self.go_live_button.clicked.connect(self.ask_go_live)
         self.end_button.clicked.connect(self.ask_end_show)
-        self.settings_button.clicked.connect(self.open_settings)
+        self.show_bar.settings_button.clicked.connect(self.open_settings)
         self.hands.invite_clicked.connect(lambda i: b.run("Invite", c.invite(i), i))
         self.hands.lower_clicked.connect(lambda i: b.run("Lower hand", c.lower_hand(i), i))
         self.hands.clear_question_clicked.connect(
@@ -183,9 +163,10 @@ class MainWindow(QMainWindow):
         self.audience.search.textChanged.connect(self.audience_filter.setFilterFixedString)
         self.chat.send_clicked.connect(lambda text: b.add("Chat", c.chat(text)))
         s.demote_clicked.connect(self.demote)
+        self.time_up.send_back.connect(self.demote)
         s.remove_guest_clicked.connect(lambda i: self.ask_remove(i, guest=True))
         s.mute_guest_clicked.connect(lambda i: b.run("Mute guest", c.mute_guest(i), i))
-        s.mic_toggled.connect(lambda on: b.run("Microphone", self.capture.set_microphone(on)))
+        s.mic_toggled.connect(self._microphone)
         s.camera_toggled.connect(lambda on: b.run("Camera", self.capture.set_camera(on)))
         b.error.connect(self._error)
         c.notice.connect(self._notice)
@@ -194,9 +175,7 @@ class MainWindow(QMainWindow):
         self.going_live.stopped.connect(self._stopped_waiting)
         self.waiting_bar.cancel_clicked.connect(self.cancel_going_live)
         self.session.state_changed.connect(self._on_state)
-        self.audience_model.countChanged.connect(
-            lambda n: self.viewers_label.setText(f"{n} viewer" + ("" if n == 1 else "s"))
-        )
+        self.audience_model.countChanged.connect(self.show_bar.show_viewers)
 
     def _shortcuts(self) -> None:
         for keys, action in (
@@ -225,9 +204,17 @@ class MainWindow(QMainWindow):
         self.going_live.start(
             choice.room,
             lambda: self._prepare_show(choice),
-            lambda: self.control.go_live(choice.room, choice.host_name),
+            lambda: self._go_live(choice),
             self._abandon_show,
         )
+
+    async def _go_live(self, choice: GoLiveChoice) -> None:
+        await self.control.go_live(choice.room, choice.host_name)
+        self._apply_stage_time_limit(self.prefs_store.load().stage_time_limit_s)
+
+    def _apply_stage_time_limit(self, seconds: int) -> None:
+        if self.control.room:
+            self.bridge.run("Stage time limit", self.control.set_stage_time_limit(seconds))
 
     def cancel_going_live(self) -> None:
         self.going_live.cancel()
@@ -242,11 +229,13 @@ class MainWindow(QMainWindow):
         self.viewer_access.show_access(
             self.access.watch_link(choice.room), self.access.access_details()
         )
-        self.stage.host_view.set_caption(choice.host_name, True, "")
+        self.stage.host_view.set_caption(choice.host_name, self.stage.mic_button.isChecked(), "")
+        self.stage.host_tile.setTitle(f"{choice.host_name} (you)")
 
     async def _abandon_show(self) -> None:
         self.capture.stop()
         self.stage.host_view.set_caption("", False, "")
+        self.stage.host_tile.setTitle("You")
         self.show_label.setText("No show")
         self.viewer_access.clear()
         if self.control.room:  # stopped halfway through connecting
@@ -286,9 +275,17 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             self._error(f"Settings not saved: {exc}")
             return
+        self.control.set_stage_size(prefs.stage_size)
+        self._apply_stage_time_limit(prefs.stage_time_limit_s)
         self._notice("Settings saved; LiveKit and API changes take effect after a restart")
 
     # -- the stage ----------------------------------------------------------------------------
+
+    def _microphone(self, on: bool) -> None:
+        self.stage_view.levels.set_host_microphone(on)
+        view = self.stage.host_view
+        view.set_caption(view.name, on, view.quality)
+        self.bridge.run("Microphone", self.capture.set_microphone(on))
 
     def invite_next(self) -> None:
         self.bridge.run("Invite", self.control.invite_next())
@@ -339,11 +336,6 @@ class MainWindow(QMainWindow):
 
     def _on_state(self, state: ConnectionState, reason: str) -> None:
         self._show_state(state)
-        live = state in (ConnectionState.LIVE, ConnectionState.RECONNECTING)
-        self.go_live_button.setEnabled(
-            state in (ConnectionState.OFFLINE, ConnectionState.DISCONNECTED)
-        )
-        self.end_button.setEnabled(live)
         if state is ConnectionState.RECONNECTING:
             self.banner.show_message(f"Reconnecting to LiveKit: {reason}", "warning")
         elif state is ConnectionState.DISCONNECTED and not self.going_live.active:
@@ -354,9 +346,7 @@ class MainWindow(QMainWindow):
 
     def _show_state(self, state: ConnectionState) -> None:
         waiting = self.going_live.active and state is not ConnectionState.LIVE
-        self.state_label.setText("Waiting…" if waiting else _STATE_TEXT[state])
-        colour = _STATE_COLOUR.get(ConnectionState.RECONNECTING if waiting else state, "#3a3f4b")
-        self.state_label.setStyleSheet(f"background: {colour}; color: white;")
+        self.show_bar.show_state(state, waiting)
 
     def _on_waiting(self, text: str) -> None:
         self.waiting_bar.show_waiting(text)
@@ -378,10 +368,17 @@ class MainWindow(QMainWindow):
         if self.control.session.state is ConnectionState.LIVE:
             self.banner.hide()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        placed, self._placed = self._placed, None
+        if placed is not None:  # the window manager's frame is known once shown
+            QTimer.singleShot(0, self, lambda: fit_frame_to_screen(self, placed))
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         for model in (self.audience_model, self.hands_model, self.chat_model):
             model.detach()  # the mirror outlives the window
         self.moderation.detach()
+        self.stage_clock.close()
         self.stage_view.close()
         self.going_live.cancel()
         self.capture.stop()

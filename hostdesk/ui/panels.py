@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -17,7 +16,21 @@ from PySide6.QtWidgets import (
 )
 
 from hostdesk.ui.models import IDENTITY_ROLE
-from hostdesk.ui.video_view import VideoView
+from hostdesk.ui.theme import COLOURS
+
+_BANNER_COLOURS = {
+    "warning": ("#3d3120", COLOURS["warn"]),
+    "error": ("#3b2323", COLOURS["live"]),
+    "info": ("#1c2a44", COLOURS["accent"]),
+}
+
+
+def panel_layout(panel: QWidget) -> QVBoxLayout:
+    """A side panel's column, kept tight: the three panels share a laptop screen's height."""
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(6, 4, 6, 6)
+    layout.setSpacing(5)
+    return layout
 
 
 def list_view(model: QAbstractItemModel) -> QListView:
@@ -25,129 +38,9 @@ def list_view(model: QAbstractItemModel) -> QListView:
     view.setModel(model)
     view.setUniformItemSizes(True)  # keeps 10,000 rows cheap to lay out
     view.setAlternatingRowColors(True)
+    # Two rows at least: the three side panels must fit above a laptop's taskbar together.
+    view.setMinimumHeight(52)
     return view
-
-
-class GuestTile(QGroupBox):
-    """One place on stage: a guest's video, and what the host can do to that guest."""
-
-    mute_clicked = Signal(str)
-    demote_clicked = Signal(str)
-    remove_clicked = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Guest", parent)
-        self.identity = ""
-        self.view = VideoView("Nobody on stage — invite a raised hand")
-        self.mute_button = QPushButton("Mute guest")
-        self.demote_button = QPushButton("Back to audience")
-        self.remove_button = QPushButton("Remove guest")
-        self.demote_button.setToolTip("Ctrl+Shift+D sends the first guest back")
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button, signal in (
-            (self.mute_button, self.mute_clicked),
-            (self.demote_button, self.demote_clicked),
-            (self.remove_button, self.remove_clicked),
-        ):
-            buttons.addWidget(button)
-            button.clicked.connect(lambda _checked=False, signal=signal: self._emit(signal))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(buttons)
-        self.set_identity("")
-
-    def _emit(self, signal: SignalInstance) -> None:
-        if self.identity:
-            signal.emit(self.identity)
-
-    def set_identity(self, identity: str) -> None:
-        """Whose place this is ("" while empty); the buttons act on them."""
-        self.identity = identity
-        for button in (self.mute_button, self.demote_button, self.remove_button):
-            button.setEnabled(bool(identity))
-
-
-class StagePanel(QWidget):
-    """The host's preview, one tile per guest (one, empty, when nobody is on stage) and the
-    host's own microphone and camera switches."""
-
-    mic_toggled = Signal(bool)
-    camera_toggled = Signal(bool)
-    demote_clicked = Signal(str)
-    remove_guest_clicked = Signal(str)
-    mute_guest_clicked = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.host_view = VideoView("Your camera appears here when you go live")
-        self.guest_tiles: list[GuestTile] = []
-        self.mic_button = QPushButton("Microphone on")
-        self.camera_button = QPushButton("Camera on")
-        for button in (self.mic_button, self.camera_button):
-            button.setCheckable(True)
-            button.setChecked(True)
-
-        self._host_tile = QGroupBox("You")
-        host_layout = QVBoxLayout(self._host_tile)
-        host_layout.setContentsMargins(4, 4, 4, 4)
-        host_layout.addWidget(self.host_view)
-        self._tiles = QGridLayout()
-        own = QHBoxLayout()
-        own.addWidget(self.mic_button)
-        own.addWidget(self.camera_button)
-        own.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self._tiles, 1)
-        layout.addLayout(own)
-
-        self.mic_button.toggled.connect(self._mic)
-        self.camera_button.toggled.connect(self._camera)
-        self.add_guest_tile()
-
-    @property
-    def guest_view(self) -> VideoView:
-        """The first guest's video (the only one on a stage of one)."""
-        return self.guest_tiles[0].view
-
-    def add_guest_tile(self) -> GuestTile:
-        tile = GuestTile(self)
-        tile.mute_clicked.connect(self.mute_guest_clicked)
-        tile.demote_clicked.connect(self.demote_clicked)
-        tile.remove_clicked.connect(self.remove_guest_clicked)
-        self.guest_tiles.append(tile)
-        self._arrange()
-        return tile
-
-    def drop_empty_tiles(self) -> None:
-        """Removes the tiles nobody holds, keeping one: the stage never shows a row of blanks."""
-        kept = [tile for tile in self.guest_tiles if tile.identity] or self.guest_tiles[:1]
-        for tile in self.guest_tiles:
-            if tile not in kept:
-                self._tiles.removeWidget(tile)
-                tile.deleteLater()
-        if len(kept) != len(self.guest_tiles):
-            self.guest_tiles = kept
-            self._arrange()
-
-    def _arrange(self) -> None:
-        # Two columns hold the host and up to three guests; a larger stage gets three.
-        tiles: list[QWidget] = [self._host_tile, *self.guest_tiles]
-        columns = 2 if len(tiles) <= 4 else 3
-        for tile in tiles:
-            self._tiles.removeWidget(tile)
-        for index, tile in enumerate(tiles):
-            self._tiles.addWidget(tile, index // columns, index % columns)
-
-    def _mic(self, on: bool) -> None:
-        self.mic_button.setText("Microphone on" if on else "Microphone off")
-        self.mic_toggled.emit(on)
-
-    def _camera(self, on: bool) -> None:
-        self.camera_button.setText("Camera on" if on else "Camera off")
-        self.camera_toggled.emit(on)
 
 
 class HandsPanel(QGroupBox):
@@ -172,7 +65,7 @@ class HandsPanel(QGroupBox):
         buttons.addWidget(self.invite_button)
         buttons.addWidget(self.lower_button)
         buttons.addWidget(self.clear_question_button)
-        layout = QVBoxLayout(self)
+        layout = panel_layout(self)
         layout.addWidget(self.view)
         layout.addLayout(buttons)
         self.invite_button.clicked.connect(lambda: self._emit(self.invite_clicked))
@@ -210,7 +103,7 @@ class AudiencePanel(QGroupBox):
         buttons.addWidget(self.remove_button)
         buttons.addWidget(self.block_button)
         buttons.addWidget(self.blocked_button)
-        layout = QVBoxLayout(self)
+        layout = panel_layout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.view)
         layout.addLayout(buttons)
@@ -247,8 +140,12 @@ class Banner(QLabel):
         self.hide()
 
     def show_message(self, text: str, kind: str) -> None:
-        colours = {"warning": "#7a5a00", "error": "#8b1e1e", "info": "#1e4f8b"}
-        self.setStyleSheet(f"background: {colours.get(kind, '#333')}; color: white;")
+        # The page's notice colours: a dark fill and a border of the kind's colour.
+        fill, border = _BANNER_COLOURS.get(kind, _BANNER_COLOURS["info"])
+        self.setStyleSheet(
+            f"background: {fill}; border: 1px solid {border}; border-radius: 8px;"
+            f" color: {COLOURS['text']};"
+        )
         self.setText(text)
         self.show()
 
@@ -262,8 +159,8 @@ class WaitingBar(QFrame):
         super().__init__(parent)
         self.setObjectName("waiting")
         self.setStyleSheet(
-            "QFrame#waiting { background: #7a5a00; border-radius: 3px; }"
-            " QFrame#waiting > QLabel { color: white; }"
+            f"QFrame#waiting {{ background: #3d3120; border: 1px solid {COLOURS['warn']};"
+            " border-radius: 8px; }"
         )
         self.label = QLabel()
         self.label.setWordWrap(True)

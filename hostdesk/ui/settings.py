@@ -21,6 +21,12 @@ from PySide6.QtCore import QSettings
 
 from hostdesk.config import ConfigError, LiveKitSettings, Settings
 from hostdesk.reach import resolve
+from hostdesk.show.rules import (
+    DEFAULT_STAGE_SIZE,
+    STAGE_SIZE_MAX,
+    STAGE_SIZE_MIN,
+    STAGE_TIME_LIMIT_MAX_S,
+)
 
 log = logging.getLogger("hostdesk.ui")
 
@@ -30,7 +36,9 @@ TEST_PATTERN = "test-pattern"
 TONE = "tone"
 
 #: The command-line options `apply_prefs` lets win over stored preferences.
-CLI_NAMES = frozenset({"host", "port", "auth", "livekit", "audience", "public_url", "tls"})
+CLI_NAMES = frozenset(
+    {"host", "port", "auth", "livekit", "audience", "public_url", "tls", "stage_size"}
+)
 
 _URL_SCHEMES = ("ws://", "wss://", "http://", "https://")
 _PORTS = range(0, 65536)
@@ -63,6 +71,10 @@ class DesktopPrefs:
     room: str = ""
     #: the host's last display name
     host_name: str = ""
+    #: guests on stage at once (hostdesk.show.rules' range)
+    stage_size: int = DEFAULT_STAGE_SIZE
+    #: the limit on a guest's time on stage the host's shows get, in seconds (0: none)
+    stage_time_limit_s: int = 0
 
     def __repr__(self) -> str:
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -135,6 +147,14 @@ class PrefsStore:
             microphone=self._str("media/microphone", default.microphone),
             room=self._str("show/room", default.room),
             host_name=self._str("show/host_name", default.host_name),
+            stage_size=self._int(
+                "show/stage_size", default.stage_size, range(STAGE_SIZE_MIN, STAGE_SIZE_MAX + 1)
+            ),
+            stage_time_limit_s=self._int(
+                "show/stage_time_limit",
+                default.stage_time_limit_s,
+                range(STAGE_TIME_LIMIT_MAX_S + 1),
+            ),
         )
 
     def save(self, prefs: DesktopPrefs) -> None:
@@ -154,6 +174,8 @@ class PrefsStore:
             "media/microphone": prefs.microphone,
             "show/room": prefs.room,
             "show/host_name": prefs.host_name,
+            "show/stage_size": prefs.stage_size,
+            "show/stage_time_limit": prefs.stage_time_limit_s,
         }
         for key, value in values.items():
             self._settings.setValue(key, value)
@@ -186,12 +208,15 @@ class PrefsStore:
         return default
 
     def _port(self, key: str, default: int) -> int:
+        return self._int(key, default, _PORTS)
+
+    def _int(self, key: str, default: int, allowed: range) -> int:
         value = self._raw(key)
         if value is None:
             return default
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)
-        if isinstance(value, int) and not isinstance(value, bool) and value in _PORTS:
+        if isinstance(value, int) and not isinstance(value, bool) and value in allowed:
             return value
         self._garbled(key)
         return default
@@ -246,5 +271,6 @@ def apply_prefs(settings: Settings, prefs: DesktopPrefs, *, cli_overrides: set[s
         tls_key=settings.tls_key if tls_given else prefs.tls_key,
         api_port=settings.api_port if "port" in cli_overrides else prefs.api_port,
         auth=settings.auth if "auth" in cli_overrides else prefs.auth,
+        stage_size=settings.stage_size if "stage_size" in cli_overrides else prefs.stage_size,
         livekit=livekit,
     )

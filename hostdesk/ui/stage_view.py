@@ -1,9 +1,11 @@
-"""Who is on which tile of the stage: each guest's frames, sound and caption go to their own.
+"""Who is on which tile of the stage: each guest's frames, sound, level and caption go to their
+own.
 
 A guest keeps their tile while on stage (another guest leaving does not move them), a new guest
 takes the first free tile or a new one, and empty tiles beyond the first are dropped. Each guest
 is played on an audio output of their own, so two guests' sound is mixed by the system rather
-than interleaved into one stream.
+than interleaved into one stream; their audio also feeds their tile's level meter
+(hostdesk.ui.stage_levels).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from typing import Protocol
 from hostdesk.show.events import Event
 from hostdesk.show.mirror import Member, ShowMirror
 from hostdesk.ui.media.audio import AudioPlayer
-from hostdesk.ui.panels import GuestTile, StagePanel
+from hostdesk.ui.stage_levels import StageLevels
+from hostdesk.ui.stage_panel import StagePanel
+from hostdesk.ui.stage_tile import GuestTile
 from hostdesk.ui.video_view import BGRA
 
 
@@ -24,6 +28,7 @@ class StageFeed(Protocol):
     guest_frame: Event[[str, int, int, memoryview]]
     guest_audio: Event[[str, bytes]]
     guest_left_stage: Event[[str]]
+    speakers_changed: Event[[list[str]]]
 
 
 class StageView:
@@ -41,9 +46,11 @@ class StageView:
         self._tiles: dict[str, GuestTile] = {}
         self._players: dict[str, AudioPlayer] = {}
         self._closed = False
+        self.levels = StageLevels(panel, lambda: mirror.local_identity)
         feed.guest_frame.connect(self._on_frame)
         feed.guest_audio.connect(self._on_audio)
         feed.guest_left_stage.connect(self._on_left)
+        feed.speakers_changed.connect(self.levels.set_speakers)
         mirror.stage_changed.connect(self._on_stage_changed)
         mirror.member_changed.connect(self._on_member_changed)
 
@@ -57,9 +64,11 @@ class StageView:
         if self._closed:
             return
         self._closed = True
+        self.levels.stop()
         self._feed.guest_frame.disconnect(self._on_frame)
         self._feed.guest_audio.disconnect(self._on_audio)
         self._feed.guest_left_stage.disconnect(self._on_left)
+        self._feed.speakers_changed.disconnect(self.levels.set_speakers)
         self._mirror.stage_changed.disconnect(self._on_stage_changed)
         self._mirror.member_changed.disconnect(self._on_member_changed)
         for identity in list(self._tiles):
@@ -81,6 +90,7 @@ class StageView:
         tile.view.clear()
         tile.set_identity(member.identity)
         self._tiles[member.identity] = tile
+        self.levels.track(member.identity)
         player = AudioPlayer(self._on_audio_problem)
         player.start()
         self._players[member.identity] = player
@@ -90,7 +100,8 @@ class StageView:
         tile.set_identity("")
         tile.view.clear()
         tile.view.set_caption("", False, "")
-        tile.setTitle("Guest")
+        tile.view.set_level(0.0, False)
+        self.levels.forget(identity)
         self._players.pop(identity).stop()
 
     def _on_member_changed(self, _index: int, member: Member) -> None:
@@ -99,7 +110,7 @@ class StageView:
 
     def _caption(self, guest: Member) -> None:
         tile = self._tiles[guest.identity]
-        tile.setTitle(f"Guest: {guest.name}")
+        tile.setTitle(guest.name)
         tile.view.set_caption(guest.name, not guest.mic_muted, guest.quality)
 
     def _on_frame(self, identity: str, width: int, height: int, bgra: memoryview) -> None:
@@ -111,6 +122,7 @@ class StageView:
         player = self._players.get(identity)
         if player is not None:
             player.write(pcm)
+            self.levels.feed(identity, pcm)
 
     def _on_left(self, identity: str) -> None:
         # Their tracks are gone: no last frame frozen on the tile while the mirror catches up.

@@ -13,17 +13,21 @@ from typing import Any
 
 import pytest_asyncio
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from hostdesk.host import HostControl
 from hostdesk.livekit.session import HostSession
+from hostdesk.reach import Audience
+from hostdesk.service import ShowService
 from hostdesk.show.connection import ConnectionState
 from hostdesk.show.mirror import ShowMirror
+from hostdesk.show.roles import Role
 from hostdesk.ui.dialogs import GoLiveChoice
 from hostdesk.ui.main_window import MainWindow
 from hostdesk.ui.settings import TEST_PATTERN, TONE, PrefsStore
 from tests.support.api_fixtures import RunningApi, StartApi, new_room
 from tests.support.bots import Bot
+from tests.support.fakes import FakeRooms, FakeTokens
 
 
 async def eventually(
@@ -121,22 +125,87 @@ async def answer_invite(desk: Desk, bot: Bot, accepted: bool) -> None:
     )
 
 
+#: The offscreen window's size: a laptop's screen, as the screenshots show it.
+SCREENSHOT_SIZE = (1366, 768)
+
+
+async def bring_on_stage(desk: Desk, bot: Bot) -> None:
+    """The bot raises a hand, the host invites it from the hands panel (the first hand), the
+    bot accepts; returns once the window's mirror has it as a guest."""
+    await raise_hand(desk, bot)
+    await eventually(lambda: bot.identity in desk.mirror.hands, 5, f"{bot.identity}'s hand")
+    select_hand(desk, desk.mirror.hands.index(bot.identity))
+    desk.window.hands.invite_button.click()
+    await bot.wait_message("guest_invite")
+    await answer_invite(desk, bot, accepted=True)
+    await eventually(lambda: desk.mirror.role_of(bot.identity) is Role.GUEST, 10, "a guest")
+    await bot.wait_for(lambda: bot.room.local_participant.permissions.can_publish, 10)
+
+
 def save_screenshot(desk: Desk, name: str) -> None:
     """The window as the host sees it, into docs/screenshots (or HOSTDESK_SCREENSHOT_DIR)."""
+    save_widget(desk.window, name)
+
+
+def save_widget(widget: QWidget, name: str) -> None:
+    """A window or dialog as the host sees it, into docs/screenshots (or
+    HOSTDESK_SCREENSHOT_DIR)."""
     target = Path(os.environ.get("HOSTDESK_SCREENSHOT_DIR", "docs/screenshots"))
     target.mkdir(parents=True, exist_ok=True)
-    assert desk.window.grab().save(str(target / name))
+    assert widget.grab().save(str(target / name))
+
+
+class LocalAccess:
+    """How viewers get in, for a window with no API behind it (hostdesk.backend.Backend's
+    part that the window reads)."""
+
+    audience = Audience.THIS_COMPUTER
+
+    def watch_link(self, room: str) -> str:
+        return f"http://127.0.0.1:3001/watch/{room}"
+
+    def access_details(self) -> str:
+        return "This computer only"
+
+    async def change_audience(self, audience: Audience) -> None:
+        self.audience = audience
 
 
 @asynccontextmanager
-async def host_window(api: RunningApi, tmp_path: Path) -> AsyncIterator[Desk]:
-    """The host's window, offscreen, on `api`'s backend, with preferences of its own."""
+async def idle_window(tmp_path: Path, stage_size: int = 6) -> AsyncIterator[Desk]:
+    """The host's window, offscreen, not live and with no LiveKit or API behind it (the rules
+    over an in-memory room service): for what the window draws from the mirror and the media
+    the session hands it. `Desk.api` is not there."""
+    mirror = ShowMirror()
+    session = HostSession(mirror)
+    service = ShowService(FakeRooms(), FakeTokens(), stage_size=stage_size)
+    control = HostControl(service, session, mirror)
+    store = PrefsStore(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(control, session, LocalAccess(), store)
+    window.show()
+    window.resize(*SCREENSHOT_SIZE)
+    try:
+        yield Desk(None, window, control, session, mirror)  # type: ignore[arg-type]
+    finally:
+        window.close()
+        await window.bridge.aclose()
+
+
+@asynccontextmanager
+async def host_window(
+    api: RunningApi, tmp_path: Path, size: tuple[int, int] | None = SCREENSHOT_SIZE
+) -> AsyncIterator[Desk]:
+    """The host's window, offscreen, on `api`'s backend, with preferences of its own; `size`
+    None leaves it where it placed itself on its screen (a real X server's)."""
     mirror = ShowMirror()
     session = HostSession(mirror)
     control = HostControl(api.backend.service, session, mirror)
     store = PrefsStore(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
     window = MainWindow(control, session, api.backend, store)
     window.show()
+    await asyncio.sleep(0.05)  # the window fits itself to its screen first
+    if size is not None:
+        window.resize(*size)
     try:
         yield Desk(api, window, control, session, mirror)
     finally:

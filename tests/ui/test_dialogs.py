@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,8 @@ REMOTE = DesktopPrefs(
     microphone=TONE,
     room="Friday, Night Live",
     host_name="Ada Lovelace ✨",
+    stage_size=3,
+    stage_time_limit_s=600,
 )
 
 
@@ -113,6 +116,15 @@ def test_values_written_by_hand_are_read(tmp_path: Path) -> None:
     prefs = store.load()
 
     assert (prefs.api_port, prefs.auth, prefs.room) == (4000, False, "Late Show")
+
+
+@pytest.mark.parametrize("text", ["stage_size=7", "stage_size=0", "stage_time_limit=14401"])
+def test_a_stage_setting_out_of_its_range_falls_back_to_the_default(
+    tmp_path: Path, text: str
+) -> None:
+    prefs = PrefsStore(ini(tmp_path, f"[show]\n{text}\n")).load()
+
+    assert (prefs.stage_size, prefs.stage_time_limit_s) == (1, 0)
 
 
 def test_garbled_values_fall_back_to_their_defaults(tmp_path: Path) -> None:
@@ -280,6 +292,8 @@ def test_settings_dialog_returns_the_edited_values(qtbot: QtBot) -> None:
     dialog.auth_check.setChecked(False)
     dialog.camera_picker.setCurrentIndex(dialog.camera_picker.findData(TEST_PATTERN))
     dialog.microphone_picker.setCurrentIndex(dialog.microphone_picker.findData("mic-1"))
+    dialog.stage_box.size_spin.setValue(4)
+    dialog.stage_box.limit_spin.setValue(15)
 
     assert dialog.prefs() == DesktopPrefs(
         api_host="0.0.0.0",
@@ -289,7 +303,20 @@ def test_settings_dialog_returns_the_edited_values(qtbot: QtBot) -> None:
         microphone="mic-1",
         room="Kept",
         host_name="Also kept",
+        stage_size=4,
+        stage_time_limit_s=900,
     )
+
+
+def test_the_stage_settings_offer_one_to_six_guests_and_a_limit_in_minutes(qtbot: QtBot) -> None:
+    dialog = settings_dialog(qtbot, REMOTE)
+    size, limit = dialog.stage_box.size_spin, dialog.stage_box.limit_spin
+
+    assert (size.minimum(), size.maximum(), size.value()) == (1, 6, 3)
+    assert (limit.minimum(), limit.maximum(), limit.value()) == (0, 240, 10)
+    limit.setValue(0)
+    assert limit.text() == "no limit"
+    assert dialog.prefs().stage_time_limit_s == 0
 
 
 def test_settings_dialog_shows_the_stored_values_and_the_restart_note(qtbot: QtBot) -> None:
@@ -489,6 +516,12 @@ def test_the_environment_wins_over_the_stored_livekit_server() -> None:
 
     assert settings.livekit == LiveKitSettings("wss://env.example.com", "envkey", "envsecret")
     assert settings.api_port == 4100  # the rest still comes from the prefs
+
+
+def test_the_stored_stage_size_applies_unless_the_command_line_gives_one() -> None:
+    assert apply_prefs(from_cli([]), REMOTE, cli_overrides=set()).stage_size == 3
+    cli = replace(from_cli([]), stage_size=5)
+    assert apply_prefs(cli, REMOTE, cli_overrides={"stage_size"}).stage_size == 5
 
 
 def test_options_not_named_keep_the_stored_value() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from hostdesk.ui.panels import StagePanel
+from hostdesk.ui.stage_panel import StagePanel
 
 
 def test_an_empty_stage_shows_one_tile_whose_buttons_do_nothing(qtbot: QtBot) -> None:

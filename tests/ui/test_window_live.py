@@ -293,9 +293,11 @@ async def test_shortcuts_invite_the_next_hand_and_toggle_the_microphone(desk: De
     QTest.keyClick(desk.window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     await bot.wait_message("guest_invite")
 
-    assert desk.window.stage.mic_button.isChecked()
+    mic = desk.window.stage.mic_button
+    assert mic.isChecked() and mic.text() == "Turn microphone off"
     QTest.keyClick(desk.window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
-    assert not desk.window.stage.mic_button.isChecked()
+    assert not mic.isChecked() and mic.text() == "Turn microphone on"
+    assert not desk.window.stage.host_view.mic_on  # the host's tile says "MIC OFF"
     await bot.wait_for(
         lambda: any(
             p.muted

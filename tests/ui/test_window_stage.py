@@ -13,6 +13,7 @@ from hostdesk.ui.video_view import VideoView
 from tests.support.desk_fixtures import (
     Desk,
     answer_invite,
+    bring_on_stage,
     eventually,
     raise_hand,
     save_screenshot,
@@ -63,8 +64,8 @@ async def test_a_second_invitation_sent_while_the_first_is_in_flight_brings_both
     await eventually(lambda: len(desk.mirror.guests) == 2, 10, "two guests in the mirror")
     tiles = {tile.identity: tile for tile in desk.window.stage.guest_tiles}
     assert set(tiles) == {first.identity, second.identity}
-    assert tiles[first.identity].title() == "Guest: Ann First"
-    assert tiles[second.identity].title() == "Guest: Bob Second"
+    assert tiles[first.identity].title() == "Ann First"
+    assert tiles[second.identity].title() == "Bob Second"
 
     reply = await desk.api.request("GET", f"/api/rooms/{desk.room}/participants", key=True)
     roles = {p["identity"]: json.loads(p["metadata"])["role"] for p in reply.body["participants"]}
@@ -106,3 +107,26 @@ async def test_each_guest_has_a_tile_and_a_guest_leaving_frees_only_theirs(desk:
     await eventually(lambda: len(stage.guest_tiles) == 1, 5, "the empty tile dropped")
     assert stage.guest_tiles[0].identity == bots[1].identity
     assert stage.guest_view.name == "Di Right"
+
+
+PURPLE = (140, 60, 200)
+
+
+async def test_three_guests_each_show_their_own_picture_in_their_own_tile(desk: Desk) -> None:
+    desk.control.set_stage_size(3)
+    await desk.go_live()
+    bots = [await viewer(desk, name) for name in ("Ed One", "Flo Two", "Gil Three")]
+    for bot in bots:
+        await bring_on_stage(desk, bot)
+    colours = (ORANGE, TEAL, PURPLE)
+    for bot, colour in zip(bots, colours, strict=True):
+        await bot.publish_colour(colour)
+    stage = desk.window.stage
+    assert [t.identity for t in stage.guest_tiles] == [b.identity for b in bots]
+    for tile, colour in zip(stage.guest_tiles, colours, strict=True):
+        await eventually(lambda t=tile, c=colour: _shows(t.view, c), 15, f"{tile.title()} video")
+    # the host and three guests: four equal tiles of the pictures' aspect
+    tiles = [stage.host_tile, *stage.guest_tiles]
+    assert len({(t.width(), t.height()) for t in tiles}) == 1
+    assert stage.host_view.width() / stage.host_view.height() == pytest.approx(16 / 9, abs=0.03)
+    save_screenshot(desk, "host-three-guests.png")

@@ -1,0 +1,130 @@
+"""The host's window under a real X server (Xvfb) and a real window manager (Openbox), as a
+laptop and a desktop show it: the window, its title bar included, opens inside the screen's area
+above a taskbar with its bottom rows on screen, and the studio with the host and two guests is
+photographed into docs/screenshots (or HOSTDESK_SCREENSHOT_DIR).
+
+The 40 px taskbar is Openbox's bottom margin: Openbox publishes the area it leaves as the root
+window's _NET_WORKAREA, which is what Qt reads as the screen's available area.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from hostdesk.devserver import LocalLiveKitServer
+
+TASKBAR = 40
+ROOT = Path(__file__).resolve().parents[2]
+StartX = Callable[[int, int], Awaitable[str]]
+
+
+def _need(program: str, package: str) -> str:
+    found = shutil.which(program)
+    if found is None:
+        pytest.fail(f"{program} is missing: apt-get install {package}", pytrace=False)
+    return found
+
+
+_OPENBOX_RC = f"""<?xml version="1.0" encoding="UTF-8"?>
+<openbox_config xmlns="http://openbox.org/3.4/rc">
+  <margins><top>0</top><bottom>{TASKBAR}</bottom><left>0</left><right>0</right></margins>
+  <desktops><number>1</number></desktops>
+</openbox_config>
+"""
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def start_x(tmp_path: Path) -> AsyncIterator[StartX]:
+    """start(width, height) -> DISPLAY of an Xvfb screen of that size, with Openbox managing
+    windows and a 40 px taskbar's room kept free at the bottom."""
+    xvfb = _need("Xvfb", "xvfb")
+    openbox = _need("openbox", "openbox")
+    xprop = _need("xprop", "x11-utils")
+    rc = tmp_path / "openbox-rc.xml"
+    rc.write_text(_OPENBOX_RC, encoding="utf-8")
+    started: list[asyncio.subprocess.Process] = []
+
+    async def start(width: int, height: int) -> str:
+        log = (tmp_path / f"x-{width}x{height}.log").open("wb")
+        read, write = os.pipe()
+        server = await asyncio.create_subprocess_exec(
+            xvfb, "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24",
+            "-nolisten", "tcp",
+            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=log,
+        )  # fmt: skip
+        started.append(server)
+        os.close(write)
+        number = await asyncio.wait_for(asyncio.to_thread(os.read, read, 16), 10)
+        os.close(read)
+        env = {**os.environ, "DISPLAY": f":{number.decode().strip()}"}
+        manager = await asyncio.create_subprocess_exec(
+            openbox, "--config-file", str(rc),
+            env=env, stdout=subprocess.DEVNULL, stderr=log,
+        )  # fmt: skip
+        started.insert(0, manager)  # stopped before its X server
+        area = f"0, 0, {width}, {height - TASKBAR}"
+        for _ in range(100):  # Openbox is ready once it has published the work area
+            probe = await asyncio.create_subprocess_exec(
+                xprop, "-root", "_NET_WORKAREA", env=env, stdout=subprocess.PIPE
+            )
+            out, _ = await probe.communicate()
+            if area in out.decode():
+                return env["DISPLAY"]
+            await asyncio.sleep(0.1)
+        pytest.fail(f"Openbox did not publish the work area {area}", pytrace=False)
+
+    yield start
+    for process in started:
+        process.terminate()
+        await process.wait()
+
+
+def _inside(inner: list[int], outer: list[int]) -> bool:
+    x, y, w, h = inner
+    ox, oy, ow, oh = outer
+    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["laptop", "desktop"])
+async def test_the_studio_opens_inside_the_screen_above_its_taskbar(
+    livekit_server: LocalLiveKitServer, start_x: StartX, size: tuple[int, int]
+) -> None:
+    width, height = size
+    display = await start_x(width, height)
+    target = Path(os.environ.get("HOSTDESK_SCREENSHOT_DIR", ROOT / "docs" / "screenshots"))
+    target.mkdir(parents=True, exist_ok=True)
+    shot = target / f"host-studio-{width}x{height}.png"
+    creds = livekit_server.credentials
+    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.ui.studio_on_x",
+        creds.url, creds.api_key, creds.api_secret, str(shot),
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(child.communicate(), 120)
+    assert child.returncode == 0, err.decode()[-3000:]
+    seen = json.loads(out.decode().strip().splitlines()[-1])
+
+    assert seen["platform"] == "xcb"
+    assert seen["available"] == [0, 0, width, height - TASKBAR]
+    for part in ("frame", "stage_controls", "chat_input", "status_bar"):
+        assert _inside(seen[part], seen["available"]), (part, seen)
+    for tile in seen["tiles"]:
+        assert _inside(tile, seen["frame"]), seen
+    assert seen["frame"] != seen["window"]  # Openbox framed it: a title bar above
+    # A laptop's screen is used to its edges; a desktop's keeps some room around the window.
+    if width < 1600:
+        assert seen["frame"] == seen["available"]
+    else:
+        assert seen["frame"][2] <= 0.92 * width
+    assert shot.stat().st_size > 20_000
