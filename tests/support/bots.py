@@ -131,21 +131,29 @@ class Bot:
         ]
 
     async def publish_colour(
-        self, rgb: tuple[int, int, int], size: tuple[int, int] = (320, 240)
+        self,
+        rgb: tuple[int, int, int],
+        size: tuple[int, int] = (320, 240),
+        kind: rtc.TrackSource.ValueType = rtc.TrackSource.SOURCE_CAMERA,
     ) -> rtc.LocalTrackPublication:
-        """Publishes a camera track of one solid colour, fed at 15 fps until disconnect."""
+        """Publishes a camera track (or another `kind`, a screen share) of one solid colour,
+        fed at 15 fps until disconnect."""
         width, height = size
-        return await self.publish_picture(bytes([*rgb, 255]) * (width * height), size)
+        return await self.publish_picture(bytes([*rgb, 255]) * (width * height), size, kind)
 
     async def publish_picture(
-        self, rgba: bytes, size: tuple[int, int]
+        self,
+        rgba: bytes,
+        size: tuple[int, int],
+        kind: rtc.TrackSource.ValueType = rtc.TrackSource.SOURCE_CAMERA,
     ) -> rtc.LocalTrackPublication:
-        """Publishes a camera track of one still picture (RGBA rows), fed at 15 fps until
-        disconnect."""
+        """Publishes a camera track (or another `kind`) of one still picture (RGBA rows), fed
+        at 15 fps until disconnect."""
         width, height = size
         source = rtc.VideoSource(width, height)
-        track = rtc.LocalVideoTrack.create_video_track("camera", source)
-        options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_CAMERA)
+        name = "screen" if kind == rtc.TrackSource.SOURCE_SCREENSHARE else "camera"
+        track = rtc.LocalVideoTrack.create_video_track(name, source)
+        options = rtc.TrackPublishOptions(source=kind)
         frame = rtc.VideoFrame(width, height, rtc.VideoBufferType.RGBA, rgba)
 
         async def feed() -> None:
@@ -153,7 +161,7 @@ class Bot:
                 source.capture_frame(frame)
                 await asyncio.sleep(1 / 15)
 
-        self._feeders.spawn(feed(), name=f"{self.identity} camera")
+        self._feeders.spawn(feed(), name=f"{self.identity} {name}")
         return await self.room.local_participant.publish_track(track, options)
 
     async def publish_tone(
