@@ -16,11 +16,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from hostdesk.backstage import Backstage
 from hostdesk.chat_moderation import ChatModeration
 from hostdesk.moderation import ROOM_NOT_FOUND as ROOM_NOT_FOUND
 from hostdesk.moderation import Moderation
 from hostdesk.room_settings import RoomSettings
 from hostdesk.show import messages, rules, stage
+from hostdesk.show.backstage import check_room_name
 from hostdesk.show.blocks import BLOCKED_JOIN, Blocklist, BlockRecords
 from hostdesk.show.chat import ChatSettings
 from hostdesk.show.errors import Forbidden, InvalidInput, NotFound, ShowError
@@ -94,6 +96,10 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
+def _sent_back(participant: Participant) -> str:
+    return f"{participant.identity} has been sent back to the audience"
+
+
 STAGE_LIMIT_PROBLEM = f"seconds must be an integer from 0 to {rules.STAGE_TIME_LIMIT_MAX_S}"
 
 #: The roles a join may ask for, by name (a dict look-up, not an Enum call per join).
@@ -122,6 +128,9 @@ class ShowService:
         self.moderation = Moderation(rooms, Blocklist(block_records), clock_ms)
         self.room_settings = RoomSettings(rooms, self._room_lock)
         self.chat = ChatModeration(rooms, self.room_settings, self._require_participant)
+        self.backstage = Backstage(
+            rooms, tokens, self._room_lock, self.participants, self._acting_host, self.promote
+        )
 
     def _room_lock(self, room: str) -> asyncio.Lock:
         """Serialises the checks-then-changes of one room (a lock is a few bytes; kept)."""
@@ -144,6 +153,7 @@ class ShowService:
         the room is its own ghost, not a second host). `client_id` is the viewer's browser:
         a blocked one is refused, any other remembered with the identity it gets."""
         check_name("roomName", room)
+        check_room_name(room)
         check_name("participantName", display_name)
         wanted = _JOINABLE.get(role)
         if wanted is None:
@@ -233,6 +243,7 @@ class ShowService:
     async def end_show(self, room: str) -> None:
         await self._require_room(room)
         await self.rooms.delete_room(room)
+        await self.backstage.end(room)
         self._reservations.release_host(room)
         self.room_settings.forget(room)
 
@@ -265,7 +276,11 @@ class ShowService:
         return await self._change_role(room, viewer_identity, host_identity, Role.GUEST)
 
     async def demote(self, room: str, guest_identity: str, host_identity: str) -> StageChange:
-        """Sends the guest back to the audience: LiveKit unpublishes their tracks."""
+        """Sends the guest back to the audience: LiveKit unpublishes their tracks. A backstage
+        viewer is sent back from the backstage."""
+        if back := await self.backstage.sends_back(room, guest_identity, host_identity):
+            token = self.tokens.mint(room, back.identity, back.display_name, Role.VIEWER)
+            return StageChange(back.identity, token, self.tokens.ws_url, _sent_back(back))
         return await self._change_role(room, guest_identity, host_identity, Role.VIEWER)
 
     async def _change_role(
@@ -312,6 +327,8 @@ class ShowService:
         return participants, guest
 
     async def remove_guest(self, room: str, guest_identity: str, host_identity: str) -> str:
+        if back := await self.backstage.sends_back(room, guest_identity, host_identity):
+            return _sent_back(back)  # from the backstage, not from the show
         async with self._room_lock(room):
             participants, guest = await self._the_guest(
                 room, guest_identity, host_identity, stage.ONLY_HOST_REMOVES

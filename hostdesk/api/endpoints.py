@@ -17,6 +17,7 @@ from msgspec import Struct
 
 from hostdesk.api.body import read_body
 from hostdesk.api.models import Request, encode
+from hostdesk.show.backstage import check_room_name
 from hostdesk.show.rules import RATE_LIMITS
 from hostdesk.show.validation import check_name
 
@@ -31,6 +32,9 @@ KEY_OR_TOKEN: Security = ({API_KEY: ()}, {BEARER: ()})
 TOKEN_ONLY: Security = ({BEARER: ()},)
 #: Anonymous, or the API key (joining as host needs it).
 OPEN_OR_KEY: Security = ({}, {API_KEY: ()})
+
+#: The path name of a show's room.
+ROOM_NAME = "roomName"
 
 R = TypeVar("R", bound=Struct)
 B = TypeVar("B", bound=Request)
@@ -79,6 +83,8 @@ def json_reply(reply: Struct) -> web.Response:
 def _check_path(request: web.Request, names: list[str]) -> None:
     for name in names:
         check_name(name, request.match_info[name])
+    if ROOM_NAME in names:  # only HostDesk names a backstage room
+        check_room_name(request.match_info[ROOM_NAME])
 
 
 class Endpoints:

@@ -151,6 +151,20 @@ class JoinRequest(Request):
     client_id: Annotated[str, CLIENT_ID] = ""
 
 
+INVITE_TO_STAGE = "stage"
+INVITE_TO_BACKSTAGE = "backstage"
+INVITE_TO_PROBLEM = 'to must be "backstage" or "stage"'
+#: Where an invitation takes the viewer (the handler refuses anything else with its message).
+InviteTo = Annotated[
+    str,
+    Meta(
+        extra_json_schema={"enum": [INVITE_TO_BACKSTAGE, INVITE_TO_STAGE]},
+        description="`stage` (the default): on stage at once. `backstage`: the viewer meets the "
+        "host in the show's backstage room first, which the audience cannot see or hear.",
+    ),
+]
+
+
 class InviteRequest(Request):
     """Whom the host puts on stage."""
 
@@ -159,6 +173,7 @@ class InviteRequest(Request):
         Name, Meta(description="Identity of the viewer to invite. " + NAME_RULE)
     ]
     host_identity: Annotated[Name, Meta(description="Identity of the host inviting. " + NAME_RULE)]
+    to: InviteTo = INVITE_TO_STAGE
 
 
 class GuestRequest(Request):
@@ -245,6 +260,21 @@ class JoinReply(Reply):
     ]
 
 
+class BackstageTokenReply(Reply):
+    """A LiveKit token for the show's backstage room."""
+
+    token: Annotated[
+        str,
+        Meta(
+            description="LiveKit access token (JWT) for the backstage room: publish camera and "
+            "microphone, subscribe, data."
+        ),
+    ]
+    ws_url: Annotated[str, Meta(description="LiveKit server URL to connect to with the token.")]
+    room_name: Annotated[str, Meta(description="The backstage room: `<roomName>~backstage`.")]
+    identity: Annotated[str, Meta(description="The same identity as the asking token's.")]
+
+
 class TokenReply(Reply):
     """A fresh LiveKit access token for the same participant."""
 
@@ -285,6 +315,13 @@ class GuestEntry(Reply):
     ]
 
 
+class BackstageEntry(Reply):
+    """A viewer the host sent backstage."""
+
+    identity: str
+    name: Annotated[str, Meta(description="Display name.")]
+
+
 class RoomDetails(Reply):
     """A room and its stage."""
 
@@ -299,6 +336,10 @@ class RoomDetails(Reply):
         Meta(description="Who is on stage, longest on stage first (at most the stage size)."),
     ]
     stage_time_limit_seconds: StageTimeLimitSeconds
+    backstage: Annotated[
+        list[BackstageEntry],
+        Meta(description="Who the host sent backstage (participant attribute `backstage`)."),
+    ]
 
 
 class RoomInfo(Reply):

@@ -17,7 +17,8 @@ import msgspec
 
 from hostdesk import __version__
 from hostdesk.api import auth, body, errors, models
-from hostdesk.api.endpoints import API_KEY, BEARER, OPEN, Operation
+from hostdesk.api.endpoints import API_KEY, BEARER, OPEN, ROOM_NAME, Operation
+from hostdesk.show.backstage import ROOM_NAME_RESERVED
 from hostdesk.show.errors import LIVEKIT_UNAVAILABLE, RateLimited
 from hostdesk.show.rules import NAME_MAX_LENGTH, RATE_LIMITS, RATE_WINDOW_S, name_problem
 
@@ -96,6 +97,8 @@ def error_examples(op: Operation, path_names: Iterable[str]) -> dict[int, list[s
 
     for name in path_names:
         add(400, *_name_problems(name))
+        if name == ROOM_NAME:
+            add(400, ROOM_NAME_RESERVED)
     if op.body is not None:
         add(400, *_body_problems(op.body))
         add(413, errors.TOO_LARGE)

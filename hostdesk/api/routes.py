@@ -9,6 +9,7 @@ from functools import cache
 
 from aiohttp import web
 
+from hostdesk.api import backstage_routes as backstage_routes
 from hostdesk.api import block_routes as block_routes
 from hostdesk.api import chat_routes as chat_routes
 from hostdesk.api import models
@@ -29,6 +30,7 @@ from hostdesk.api.openapi import build_document
 from hostdesk.service import ROOM_NOT_FOUND
 from hostdesk.service import StageChange as ServiceStageChange
 from hostdesk.show import rules, stage
+from hostdesk.show.backstage import ROOM_NAME_RESERVED, backstage_of
 from hostdesk.show.blocks import BLOCKED_JOIN
 from hostdesk.show.participants import Participant, RoomSummary
 from hostdesk.show.roles import Role
@@ -52,7 +54,7 @@ CLIENT_ID_NOT_TEXT = "clientId must be a string"
         "rooms",
         OPEN_OR_KEY,
         {
-            400: (stage.ROLE_NOT_JOINABLE, CLIENT_ID_NOT_TEXT),
+            400: (stage.ROLE_NOT_JOINABLE, CLIENT_ID_NOT_TEXT, ROOM_NAME_RESERVED),
             403: (JOIN_HOST_NEEDS_KEY, BLOCKED_JOIN),
             409: (stage.ROOM_HAS_HOST,),
         },
@@ -162,6 +164,10 @@ async def room_info(request: web.Request) -> models.RoomInfo:
             state.chat.slow_mode_s,
             [_guest(guest) for guest in state.guests],
             state.stage.time_limit_s,
+            [
+                models.BackstageEntry(p.identity, p.display_name)
+                for p in backstage_of(state.participants)
+            ],
         )
     )
 
@@ -255,10 +261,11 @@ _STAGE_NOT_FOUND = (ROOM_NOT_FOUND, stage.PARTICIPANT_NOT_FOUND)
         "everyone is told (`guest_promoted`). A participant who is not a viewer is refused "
         f"(400). A full stage is refused (403): with the default stage size of one guest "
         f"`{stage.ROOM_HAS_GUEST}`, with a stage size above 1 (`--stage-size`, up to "
-        f"{rules.STAGE_SIZE_MAX}) `{stage.STAGE_FULL}`.",
+        f"{rules.STAGE_SIZE_MAX}) `{stage.STAGE_FULL}`. " + backstage_routes.INVITE_BACKSTAGE,
         "stage",
         KEY_OR_TOKEN,
         {
+            400: (models.INVITE_TO_PROBLEM,),
             403: (stage.ONLY_HOST_PROMOTES, stage.ROOM_HAS_GUEST, stage.STAGE_FULL),
             404: _STAGE_NOT_FOUND,
         },
@@ -269,6 +276,8 @@ _STAGE_NOT_FOUND = (ROOM_NOT_FOUND, stage.PARTICIPANT_NOT_FOUND)
 async def invite(request: web.Request, body: models.InviteRequest) -> models.StageChange:
     room = _room(request)
     _auth(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_PROMOTES)
+    if body.to != models.INVITE_TO_STAGE:
+        return await backstage_routes.invite_backstage(request, room, body)
     change = await _service(request).promote(room, body.viewer_identity, body.host_identity)
     return _stage_change(request, change)
 

@@ -14,7 +14,7 @@ from hostdesk.livekit.participants import participant_of
 from hostdesk.show.errors import LIVEKIT_UNAVAILABLE, NotFound, Unavailable
 from hostdesk.show.messages import TOPIC, DataMessage
 from hostdesk.show.participants import Participant, RoomSummary
-from hostdesk.show.roles import Metadata, Permissions
+from hostdesk.show.roles import Metadata, Permissions, Source
 
 log = logging.getLogger("hostdesk.livekit")
 
@@ -147,6 +147,28 @@ class LiveKitRooms:
                 return True
         return False
 
+    async def stop_screen_share(self, room: str, identity: str) -> bool:
+        """Mutes a participant's published screen share (picture and sound); False when they
+        share nothing. LiveKit tells their client, which stops sending (a page stops its
+        capture)."""
+        info = await self._call(
+            self._api.room.get_participant(
+                api.RoomParticipantIdentity(room=room, identity=identity)
+            ),
+            not_found=PARTICIPANT_NOT_FOUND,
+        )
+        shares = [track for track in info.tracks if track.source in _SHARES and not track.muted]
+        for track in shares:
+            await self._call(
+                self._api.room.mute_published_track(
+                    api.MuteRoomTrackRequest(
+                        room=room, identity=identity, track_sid=track.sid, muted=True
+                    )
+                ),
+                not_found=PARTICIPANT_NOT_FOUND,
+            )
+        return bool(shares)
+
     async def send_data(
         self, room: str, message: DataMessage, destinations: list[str] | None = None
     ) -> None:
@@ -163,12 +185,20 @@ class LiveKitRooms:
         )
 
 
+_SOURCES = {
+    Source.CAMERA: api.TrackSource.CAMERA,
+    Source.MICROPHONE: api.TrackSource.MICROPHONE,
+    Source.SCREEN_SHARE: api.TrackSource.SCREEN_SHARE,
+    Source.SCREEN_SHARE_AUDIO: api.TrackSource.SCREEN_SHARE_AUDIO,
+}
+_SHARES = (api.TrackSource.SCREEN_SHARE, api.TrackSource.SCREEN_SHARE_AUDIO)
+
+
 def _permission(permissions: Permissions) -> api.ParticipantPermission:
-    sources = {"camera": api.TrackSource.CAMERA, "microphone": api.TrackSource.MICROPHONE}
     return api.ParticipantPermission(
         can_subscribe=permissions.can_subscribe,
         can_publish=permissions.can_publish,
         can_publish_data=permissions.can_publish_data,
-        can_publish_sources=[sources[s.value] for s in permissions.publish_sources],
+        can_publish_sources=[_SOURCES[s] for s in permissions.publish_sources],
         can_update_metadata=permissions.can_update_metadata,
     )

@@ -20,6 +20,8 @@ JOINABLE_ROLES = frozenset({Role.HOST, Role.VIEWER})
 class Source(StrEnum):
     CAMERA = "camera"
     MICROPHONE = "microphone"
+    SCREEN_SHARE = "screen_share"
+    SCREEN_SHARE_AUDIO = "screen_share_audio"
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,12 @@ PERMISSIONS: dict[Role, Permissions] = {
         can_publish_data=True,
         can_update_metadata=False,
         room_admin=False,
-        publish_sources=(Source.CAMERA, Source.MICROPHONE),
+        publish_sources=(
+            Source.CAMERA,
+            Source.MICROPHONE,
+            Source.SCREEN_SHARE,
+            Source.SCREEN_SHARE_AUDIO,
+        ),
     ),
     Role.VIEWER: Permissions(
         can_publish=False,

@@ -75,10 +75,15 @@ def test_every_role_can_subscribe_and_send_data(role: Role) -> None:
     assert PERMISSIONS[role].can_publish_data is True
 
 
-def test_guests_may_publish_only_camera_and_microphone() -> None:
+def test_guests_may_publish_camera_microphone_and_a_screen_share_with_its_sound() -> None:
     guest = PERMISSIONS[Role.GUEST]
     assert guest.can_publish is True
-    assert set(guest.publish_sources) == {Source.CAMERA, Source.MICROPHONE}
+    assert set(guest.publish_sources) == {
+        Source.CAMERA,
+        Source.MICROPHONE,
+        Source.SCREEN_SHARE,
+        Source.SCREEN_SHARE_AUDIO,
+    }
 
 
 def test_the_host_may_publish_any_source() -> None:
