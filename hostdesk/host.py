@@ -379,7 +379,7 @@ class HostControl:
     async def _restore(self, identity: str, old: Remembered) -> None:
         try:
             done = await self.service.restore(
-                self.room, identity, old.role, old.hand_raised_at, old.question
+                self.room, identity, old.role, old.hand_raised_at, old.question, old.on_stage_since
             )
             member = self.mirror.get(identity)
             if old.chat_muted and member is not None and not member.chat_muted:

@@ -2,11 +2,12 @@
 
 A single livekit-server that restarts forgets its rooms: the participants come back into a new
 room as whatever their tokens say (a guest as a viewer, since guests are made live by the
-server, not by their token) and with their hands down. The host's window is then the surviving
-copy. While its connection is down, and until everyone remembered is back as they were (or
-`remember_for` has passed), what LiveKit reports is compared with what was remembered rather
-than taken as the truth, and what was lost is handed back, each hand with its original time so
-the queue keeps its order.
+server, not by their token), with their hands down and their stage clocks gone. The host's
+window is then the surviving copy. While its connection is down, and until everyone remembered
+is back as they were (or `remember_for` has passed), what LiveKit reports is compared with what
+was remembered rather than taken as the truth, and what was lost is handed back, each hand with
+its original time so the queue keeps its order, and each guest with the time they went on stage
+so their clock goes on.
 
 Pure: time comes from an injected monotonic clock (seconds); the caller re-applies what
 `returned` answers for each participant in the room, and calls `settle` after.
@@ -32,15 +33,23 @@ class Remembered:
     seen: float
     question: str = ""
     chat_muted: bool = False
+    #: When the guest went on stage (ms since the epoch, the server's clock).
+    on_stage_since: int | None = None
 
     def lost_in(self, member: Member) -> bool:
         """Whether `member`, as LiveKit reports them now, lacks what was remembered."""
         lost_guest = self.role is Role.GUEST and member.role is Role.VIEWER
+        lost_clock = (
+            self.role is Role.GUEST
+            and bool(self.on_stage_since)
+            and member.role is Role.GUEST
+            and not member.on_stage_since
+        )
         lost_hand = (
             self.role is Role.VIEWER and bool(self.hand_raised_at) and not member.hand_raised_at
         )
         lost_mute = self.chat_muted and not member.chat_muted
-        return lost_guest or lost_hand or lost_mute
+        return lost_guest or lost_clock or lost_hand or lost_mute
 
 
 class Recollection:
@@ -68,7 +77,12 @@ class Recollection:
         """A member as LiveKit now says they are; believed unless a restore is under way."""
         if member.role in (Role.GUEST, Role.VIEWER) and not self.restoring:
             self._remembered[member.identity] = Remembered(
-                member.role, member.hand_raised_at, self.clock(), member.question, member.chat_muted
+                member.role,
+                member.hand_raised_at,
+                self.clock(),
+                member.question,
+                member.chat_muted,
+                member.on_stage_since,
             )
 
     def arrived(self, member: Member) -> None:

@@ -21,8 +21,8 @@ def viewer(identity: str, hand: int | None = None) -> Member:
     return Member(identity, identity.title(), Role.VIEWER, hand_raised_at=hand)
 
 
-def guest(identity: str) -> Member:
-    return Member(identity, identity.title(), Role.GUEST)
+def guest(identity: str, since: int | None = None) -> Member:
+    return Member(identity, identity.title(), Role.GUEST, on_stage_since=since)
 
 
 def test_after_a_server_restart_the_guest_and_the_hands_come_back_in_their_order() -> None:
@@ -118,3 +118,41 @@ def test_the_restore_ends_by_itself_after_the_memory_lapses() -> None:
     assert memory.restoring
     clock.now += REMEMBER_FOR
     assert not memory.restoring
+
+
+def test_a_guest_comes_back_with_the_time_they_went_on_stage() -> None:
+    clock = Clock()
+    memory = Recollection(clock)
+    memory.arrived(guest("star", since=1_704_067_200_000))
+    memory.connection_lost()
+    clock.now += 5
+    memory.left("star")
+
+    old = memory.returned(viewer("star"))
+
+    assert old is not None and old.role is Role.GUEST
+    assert old.on_stage_since == 1_704_067_200_000
+    memory.settle({"star": guest("star", since=1_704_067_200_000)})
+    assert not memory.restoring
+
+
+def test_a_guest_back_on_stage_without_their_clock_has_lost_it() -> None:
+    clock = Clock()
+    memory = Recollection(clock)
+    memory.arrived(guest("star", since=1_704_067_200_000))
+    memory.connection_lost()
+
+    old = memory.returned(guest("star"))  # a guest again, as their guest token says
+
+    assert old is not None and old.on_stage_since == 1_704_067_200_000
+    memory.settle({"star": guest("star")})
+    assert memory.restoring  # not whole until the clock is back
+    assert memory.returned(guest("star", since=1_704_067_200_000)) is None
+
+
+def test_a_guest_whose_clock_was_never_written_is_whole_without_one() -> None:
+    clock = Clock()
+    memory = Recollection(clock)
+    memory.arrived(guest("star"))  # on stage from before the clock existed
+    memory.connection_lost()
+    assert memory.returned(guest("star")) is None
