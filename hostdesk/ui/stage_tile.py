@@ -120,8 +120,9 @@ class GuestTile(StageTile):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         # The full texts where they fit beside the name, the short ones where not, and in the
-        # narrowest tiles (the speaker layout's strip) the buttons alone.
+        # narrowest tiles (the speaker layout's strip) the buttons alone, the name on the picture.
         width = event.size().width()
         self._set_compact(width < FULL_BAR_WIDTH)
         self.name_label.setVisible(width >= NAMED_BAR_WIDTH)
+        self.view.set_name_on_picture(width < NAMED_BAR_WIDTH)
         super().resizeEvent(event)

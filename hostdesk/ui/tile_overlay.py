@@ -1,7 +1,8 @@
 """What is drawn on a stage tile's picture: the member's audio level (a meter along the left
 edge, green, amber near full scale), a red "mic off" badge, a ring while they speak, a guest's
-time on stage (amber at the warning, red at the limit) and a badge for a poor connection. Drawn
-over the video in the tile's own paint, so it costs no widget of its own and no extra repaint.
+time on stage (amber at the warning, red at the limit), a badge for a poor connection, and the
+name where the tile's bar has no room for it. Drawn over the video in the tile's own paint, so
+it costs no widget of its own and no extra repaint.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
 from hostdesk.ui.theme import colour
 
-_METER_WIDTH = 6
+_METER_WIDTH = 8
 _METER_MARGIN = 8
 _RING = 4
 _CLOCK_BG = QColor(0, 0, 0, 170)
-_TRACK = QColor(255, 255, 255, 40)
+_TRACK = QColor(0, 0, 0, 140)
 #: Above this share of the meter (about -9 dBFS) the level is drawn amber: close to clipping.
 _HOT = 0.85
 _POOR = frozenset({"poor", "lost"})
@@ -31,6 +32,7 @@ class TileState(Protocol):
     speaking: bool
     clock_text: str
     clock_phase: str
+    name_on_picture: bool
 
 
 def meter_area(area: QRect) -> QRect:
@@ -63,6 +65,12 @@ def paint(painter: QPainter, area: QRect, state: TileState) -> None:
     if state.quality in _POOR:
         text = f"connection {state.quality}"
         _badge(painter, area.right() - 8, top, text, colour("warn"), left=False)
+    if state.name_on_picture:
+        metrics = painter.fontMetrics()
+        room = area.width() - 2 * _METER_MARGIN - _METER_WIDTH - 20
+        name = metrics.elidedText(state.name, Qt.TextElideMode.ElideRight, max(0, room))
+        x = area.left() + 2 * _METER_MARGIN + _METER_WIDTH
+        _badge(painter, x, area.bottom() - metrics.height() - 12, name, _CLOCK_BG, left=True)
     if state.speaking and state.mic_on:
         pen = QPen(colour("speaking"), _RING)
         pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)

@@ -41,6 +41,8 @@ class VideoView(QWidget):
         self.speaking = False
         self.clock_text = ""
         self.clock_phase = ""
+        #: the name is drawn on the picture too (a tile too narrow for it in its bar)
+        self.name_on_picture = False
         self.frames_received = 0
         self.frames_painted = 0
 
@@ -70,6 +72,11 @@ class VideoView(QWidget):
         """A camera switched off: the picture gives way to a plain "Camera off"."""
         if off != self.camera_off:
             self.camera_off = off
+            self.update()
+
+    def set_name_on_picture(self, shown: bool) -> None:
+        if shown != self.name_on_picture:
+            self.name_on_picture = shown
             self.update()
 
     def set_clock(self, text: str, phase: str) -> None:

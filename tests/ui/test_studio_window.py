@@ -348,3 +348,16 @@ def test_a_question_left_unanswered_goes_when_the_guest_leaves_the_stage(desk: D
     assert list(desk.window.time_up.bars) == ["guest-ann"]
     desk.session.fact.emit(Left("guest-ann"))
     assert not desk.window.time_up.bars and not desk.window.time_up.isVisible()
+
+
+def test_a_tile_too_narrow_for_its_name_in_the_bar_shows_it_on_the_picture(desk: Desk) -> None:
+    for n, name in enumerate(("Ann", "Bob")):
+        _guest(desk, f"guest-{n}", name)
+    stage = desk.window.stage
+    ann = stage.guest_tiles[0]
+    assert ann.name_label.isVisible() and not ann.view.name_on_picture
+    stage.set_layout(SPEAKER)
+    stage.set_focus_tile(stage.guest_tiles[1])
+    assert ann.width() < 270
+    assert not ann.name_label.isVisible() and ann.view.name_on_picture
+    assert ann.demote_button.isVisible()  # the buttons stay

@@ -7,7 +7,13 @@ from __future__ import annotations
 import asyncio
 
 from hostdesk.ui.stage_panel import SPEAKER
-from tests.support.desk_fixtures import Desk, bring_on_stage, eventually, viewer
+from tests.support.desk_fixtures import (
+    Desk,
+    bring_on_stage,
+    eventually,
+    save_screenshot,
+    viewer,
+)
 
 
 async def test_the_meter_moves_with_a_guests_tone_and_stays_still_with_silence(
@@ -66,3 +72,8 @@ async def test_the_speaker_layout_follows_the_guest_who_speaks(desk: Desk) -> No
     ann_tone.loud, bob_tone.loud = False, True
     await eventually(lambda: largest() == second.identity, 10, "Bob large", largest)
     assert tiles[second.identity].width() > 2 * tiles[first.identity].width()
+    for bot, colour in ((first, (230, 120, 20)), (second, (20, 160, 150))):
+        await bot.publish_colour(colour)
+    await eventually(lambda: all(t.view.has_video for t in tiles.values()), 15, "both videos")
+    await asyncio.sleep(0.5)
+    save_screenshot(desk, "host-speaker-layout.png")

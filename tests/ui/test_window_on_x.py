@@ -50,23 +50,46 @@ async def start_x(tmp_path: Path) -> AsyncIterator[StartX]:
     xvfb = _need("Xvfb", "xvfb")
     openbox = _need("openbox", "openbox")
     xprop = _need("xprop", "x11-utils")
+    xdpyinfo = _need("xdpyinfo", "x11-utils")
     rc = tmp_path / "openbox-rc.xml"
     rc.write_text(_OPENBOX_RC, encoding="utf-8")
+    log = (tmp_path / "x.log").open("wb")  # what Xvfb, Openbox and xprop said
     started: list[asyncio.subprocess.Process] = []
 
-    async def start(width: int, height: int) -> str:
-        log = (tmp_path / f"x-{width}x{height}.log").open("wb")
-        read, write = os.pipe()
+    async def x_server(
+        number: int, width: int, height: int
+    ) -> tuple[str, asyncio.subprocess.Process]:
+        """An Xvfb on display `number`, and its DISPLAY once it answers with a screen of that
+        size ("" when it could not start: the display was taken)."""
         server = await asyncio.create_subprocess_exec(
-            xvfb, "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24",
-            "-nolisten", "tcp",
-            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=log,
+            xvfb, f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp",
+            "-noreset",  # no reset (nor a lost work area) when the last client leaves
+            stdout=subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
-        started.append(server)
-        os.close(write)
-        number = await asyncio.wait_for(asyncio.to_thread(os.read, read, 16), 10)
-        os.close(read)
-        env = {**os.environ, "DISPLAY": f":{number.decode().strip()}"}
+        display = f":{number}"
+        for _ in range(100):
+            await asyncio.sleep(0.1)
+            if server.returncode is not None:
+                break
+            probe = await asyncio.create_subprocess_exec(
+                xdpyinfo, "-display", display, stdout=subprocess.PIPE, stderr=log
+            )
+            out, _ = await probe.communicate()
+            if probe.returncode == 0 and f" {width}x{height} pixels" in out.decode():
+                return display, server
+        return "", server
+
+    async def start(width: int, height: int) -> str:
+        # A display number of this run's own (another run may be starting X servers too).
+        first = 200 + os.getpid() % 400 * 2
+        for number in range(first, first + 6):
+            display, server = await x_server(number, width, height)
+            started.append(server)
+            if display:
+                break
+        else:
+            pytest.fail(f"Xvfb did not start: see {log.name}", pytrace=False)
+        env = {**os.environ, "DISPLAY": display}
         manager = await asyncio.create_subprocess_exec(
             openbox, "--config-file", str(rc),
             env=env, stdout=subprocess.DEVNULL, stderr=log,
@@ -75,18 +98,20 @@ async def start_x(tmp_path: Path) -> AsyncIterator[StartX]:
         area = f"0, 0, {width}, {height - TASKBAR}"
         for _ in range(100):  # Openbox is ready once it has published the work area
             probe = await asyncio.create_subprocess_exec(
-                xprop, "-root", "_NET_WORKAREA", env=env, stdout=subprocess.PIPE
+                xprop, "-root", "_NET_WORKAREA", env=env, stdout=subprocess.PIPE, stderr=log
             )
             out, _ = await probe.communicate()
             if area in out.decode():
-                return env["DISPLAY"]
+                return display
             await asyncio.sleep(0.1)
         pytest.fail(f"Openbox did not publish the work area {area}", pytrace=False)
 
     yield start
     for process in started:
-        process.terminate()
+        if process.returncode is None:
+            process.terminate()
         await process.wait()
+    log.close()
 
 
 def _inside(inner: list[int], outer: list[int]) -> bool:
