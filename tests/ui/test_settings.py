@@ -1,0 +1,158 @@
+"""The desktop preferences (hostdesk/ui/settings.py): what is stored and read back, what falls
+back to its default, that the secret stays the owner's, and what wins over what (command line
+> environment > stored preferences)."""
+
+from __future__ import annotations
+
+import logging
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from hostdesk.cli import build_parser, settings_from
+from hostdesk.config import ConfigError, LiveKitSettings, Settings
+from hostdesk.ui.settings import DesktopPrefs, PrefsStore, apply_prefs
+from tests.ui.prefs_cases import REMOTE, SECRET, ini
+
+# --- the store -----------------------------------------------------------------------------------
+
+
+def test_prefs_round_trip_through_the_store(tmp_path: Path) -> None:
+    PrefsStore(ini(tmp_path)).save(REMOTE)
+
+    assert PrefsStore(ini(tmp_path)).load() == REMOTE
+
+
+def test_an_empty_store_gives_the_defaults(tmp_path: Path) -> None:
+    assert PrefsStore(ini(tmp_path)).load() == DesktopPrefs()
+
+
+def test_values_written_by_hand_are_read(tmp_path: Path) -> None:
+    store = PrefsStore(ini(tmp_path, "[api]\nport=4000\nauth=false\n[show]\nroom=Late Show\n"))
+
+    prefs = store.load()
+
+    assert (prefs.api_port, prefs.auth, prefs.room) == (4000, False, "Late Show")
+
+
+@pytest.mark.parametrize("text", ["stage_size=7", "stage_size=0", "stage_time_limit=14401"])
+def test_a_stage_setting_out_of_its_range_falls_back_to_the_default(
+    tmp_path: Path, text: str
+) -> None:
+    prefs = PrefsStore(ini(tmp_path, f"[show]\n{text}\n")).load()
+
+    assert (prefs.stage_size, prefs.stage_time_limit_s) == (1, 0)
+
+
+def test_garbled_values_fall_back_to_their_defaults(tmp_path: Path) -> None:
+    # An unquoted comma makes QSettings read a list, not a string.
+    store = PrefsStore(
+        ini(
+            tmp_path,
+            "[api]\nport=three thousand\nauth=maybe\nhost=a, b\n"
+            "[livekit]\napi_secret=x, y\n[media]\ncamera=1, 2\n",
+        )
+    )
+
+    assert store.load() == DesktopPrefs()
+
+
+@pytest.mark.parametrize("port", ["65536", "-1", "99999999999999999999", "3001.5", ""])
+def test_a_port_out_of_range_falls_back_to_the_default(tmp_path: Path, port: str) -> None:
+    store = PrefsStore(ini(tmp_path, f"[api]\nport={port}\n"))
+
+    assert store.load().api_port == DesktopPrefs().api_port
+
+
+def test_an_unreadable_secret_is_reported_by_key_not_by_value(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = PrefsStore(ini(tmp_path, f"[livekit]\napi_secret={SECRET}, tail\n"))
+
+    with caplog.at_level(logging.WARNING, logger="hostdesk.ui"):
+        assert store.load().livekit_api_secret == ""
+
+    assert "livekit/api_secret" in caplog.text
+    assert SECRET not in caplog.text
+
+
+def test_the_saved_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    PrefsStore(ini(tmp_path)).save(REMOTE)
+
+    mode = stat.S_IMODE((tmp_path / "hostdesk.ini").stat().st_mode)
+    assert mode == stat.S_IRUSR | stat.S_IWUSR
+
+
+def test_repr_masks_the_secret() -> None:
+    assert SECRET not in repr(REMOTE)
+    assert SECRET not in str(REMOTE)
+    assert "livekit_api_secret='***'" in repr(REMOTE)
+    assert "livekit_api_secret=''" in repr(DesktopPrefs())
+
+
+# --- precedence: command line > environment > stored prefs ---------------------------------------
+
+ENV_LIVEKIT = {
+    "LIVEKIT_URL": "wss://env.example.com",
+    "LIVEKIT_API_KEY": "envkey",
+    "LIVEKIT_API_SECRET": "envsecret",
+}
+
+
+def from_cli(argv: list[str], env: dict[str, str] | None = None) -> Settings:
+    return settings_from(build_parser().parse_args(["serve", *argv]), env or {})
+
+
+def test_stored_prefs_apply_when_nothing_else_is_given() -> None:
+    settings = apply_prefs(from_cli([]), REMOTE, cli_overrides=set())
+
+    assert (settings.api_host, settings.api_port, settings.auth) == ("0.0.0.0", 4100, False)
+    assert settings.livekit == LiveKitSettings("wss://shows.example.com", "APIkey123", SECRET)
+
+
+def test_the_command_line_wins_over_stored_prefs() -> None:
+    cli = from_cli(["--host", "127.0.0.2", "--port", "5000", "--dev"], ENV_LIVEKIT)
+
+    settings = apply_prefs(cli, REMOTE, cli_overrides={"host", "port", "auth", "livekit"})
+
+    assert (settings.api_host, settings.api_port, settings.auth) == ("127.0.0.2", 5000, True)
+    assert settings.livekit is None  # --dev beats the environment and the stored server
+
+
+def test_the_environment_wins_over_the_stored_livekit_server() -> None:
+    settings = apply_prefs(from_cli([], ENV_LIVEKIT), REMOTE, cli_overrides=set())
+
+    assert settings.livekit == LiveKitSettings("wss://env.example.com", "envkey", "envsecret")
+    assert settings.api_port == 4100  # the rest still comes from the prefs
+
+
+def test_the_stored_stage_size_applies_unless_the_command_line_gives_one() -> None:
+    assert apply_prefs(from_cli([]), REMOTE, cli_overrides=set()).stage_size == 3
+    cli = replace(from_cli([]), stage_size=5)
+    assert apply_prefs(cli, REMOTE, cli_overrides={"stage_size"}).stage_size == 5
+
+
+def test_options_not_named_keep_the_stored_value() -> None:
+    settings = apply_prefs(from_cli(["--port", "5000"]), REMOTE, cli_overrides={"port"})
+
+    assert (settings.api_host, settings.api_port, settings.auth) == ("0.0.0.0", 5000, False)
+
+
+def test_no_stored_url_keeps_the_local_server() -> None:
+    settings = apply_prefs(from_cli([]), DesktopPrefs(), cli_overrides=set())
+
+    assert settings.livekit is None
+
+
+def test_a_stored_url_without_its_secret_is_a_config_error() -> None:
+    prefs = DesktopPrefs(livekit_url="wss://shows.example.com", livekit_api_key="k")
+
+    with pytest.raises(ConfigError, match="secret"):
+        apply_prefs(from_cli([]), prefs, cli_overrides=set())
+
+
+def test_unknown_command_line_names_are_refused() -> None:
+    with pytest.raises(ValueError, match="hots"):
+        apply_prefs(from_cli([]), DesktopPrefs(), cli_overrides={"hots"})
