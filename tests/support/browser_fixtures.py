@@ -180,11 +180,19 @@ class ViewerPage:
     errors: list[str] = field(default_factory=list)
     tolerated: list[str] = field(default_factory=list)
     session_ending: bool = False
+    #: rooms (other than the show's) whose session the server is about to end
+    rooms_ending: list[str] = field(default_factory=list)
     http_errors: list[tuple[str, re.Pattern[str]]] = field(default_factory=lambda: [ROOM_NOT_FOUND])
 
     def expect_session_end(self) -> None:
         """The server is about to end this page's LiveKit session (see SESSION_END_...)."""
         self.session_ending = True
+
+    def expect_room_end(self, room: str) -> None:
+        """The server is about to end this page's session in `room` alone (a second room the
+        page is in, such as the backstage: the server removes the guest from it while the page
+        leaves by itself). livekit-client names the room in its log context."""
+        self.rooms_ending.append(room)
 
     def expect_http_error(self, status: int, reason: str, path: str) -> None:
         """The test provokes this HTTP error answer on `path` (a regular expression)."""
@@ -194,6 +202,10 @@ class ViewerPage:
         if _is(message, KNOWN_CLIENT_ERRORS):
             return True
         path = urlsplit(message.location.get("url", "")).path
+        if _is(message, SESSION_END_CLIENT_ERRORS) and any(
+            f"{{room: {room}, " in message.text for room in self.rooms_ending
+        ):
+            return True
         if self.session_ending and (
             _is(message, SESSION_END_CLIENT_ERRORS)
             or (

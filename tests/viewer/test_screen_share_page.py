@@ -18,7 +18,7 @@ from livekit import rtc
 from tests.support.api_fixtures import RunningApi, StartApi, new_room
 from tests.support.bots import Bot
 from tests.support.browser_fixtures import OpenPage, ViewerPage
-from tests.viewer.guest_flow import join
+from tests.viewer.guest_flow import bring_on_stage, join, post, screenshot_dir
 
 HOST_RGB = (230, 200, 40)
 HOST_SHARE_RGB = (40, 120, 230)
@@ -112,6 +112,43 @@ async def _not_black(page: ViewerPage, tile: dict[str, Any]) -> None:
     assert any(sum(p) > 120 for p in pixels), pixels
 
 
+async def test_a_guests_share_is_shown_large_beside_the_cameras_until_it_stops(
+    show: Show,
+) -> None:
+    guest = await show.page("guest")
+    viewer = await show.page("viewer")
+    await join(viewer, "Vi Viewer")
+    identity = await bring_on_stage(show.api, show.room, show.host, guest, "Gia Guest")
+    await viewer.until(
+        f"document.querySelector('.tile[data-identity=\"{identity}\"] video')?.videoWidth > 0",
+        20,
+        "the guest's camera on the viewer's page",
+    )
+    await viewer.page.click("#layout-focus")  # the viewer's choice, which the share overrides
+    await viewer.until("document.getElementById('stage').dataset.layout === 'focus'", 5, "focus")
+    assert await guest.page.text_content("#share-button") == "Share screen"
+
+    await guest.page.click("#share-button")
+    await guest.until(SHARING, 15, "the guest sharing")
+    assert await guest.page.text_content("#share-button") == "Stop sharing"
+    share = await _until_share_shown(viewer, identity)
+    await _not_black(viewer, share)
+    await viewer.page.screenshot(path=str(screenshot_dir() / "viewer-screen-share.png"))
+    await _until_share_shown(guest, identity)  # the sharer's own page shows it too
+
+    await guest.page.click("#share-button")
+    await guest.until(f"!{SHARING} && !({CAPTURING})", 10, "the share stopped")
+    await viewer.until(
+        "hostdeskViewer.shareShown === '' && "
+        "document.getElementById('stage').dataset.layout === 'focus'",
+        10,
+        "the viewer's focus layout back",
+    )
+    tiles = await _tiles(viewer)
+    assert {t["role"] for t in tiles} == {"host", "guest"}
+    assert await guest.page.is_hidden("#stage-note")  # the guest stopped it: nothing to say
+
+
 async def test_the_hosts_share_is_shown_large_and_the_chosen_layout_returns(show: Show) -> None:
     viewer = await show.page("viewer")
     await join(viewer, "Vi Viewer")
@@ -132,3 +169,31 @@ async def test_the_hosts_share_is_shown_large_and_the_chosen_layout_returns(show
         10,
         "the host's tile alone again",
     )
+
+
+async def test_the_host_stops_a_guests_share_and_the_guests_capture_ends(show: Show) -> None:
+    guest = await show.page("guest")
+    identity = await bring_on_stage(show.api, show.room, show.host, guest, "Gia Guest")
+    await guest.page.click("#share-button")
+    await guest.until(f"{SHARING} && {CAPTURING}", 15, "the guest sharing")
+    await show.host.wait_for(
+        lambda: any(
+            p.source == rtc.TrackSource.SOURCE_SCREENSHARE
+            for p in (show.host.remote(identity) or _Nobody()).track_publications.values()
+        )
+    )
+
+    await post(show.api, show.room, f"/participants/{identity}/stop-share", {})
+    await guest.until(f"!{SHARING} && !({CAPTURING})", 10, "the guest's capture stopped")
+    await guest.until(
+        "document.getElementById('stage-note').textContent === "
+        "'The host stopped your screen share' && !document.getElementById('stage-note').hidden",
+        5,
+        "the page saying the host stopped the share",
+    )
+    assert (await guest.view())["onStage"] is True  # still on stage, camera on
+    assert await guest.page.text_content("#share-button") == "Share screen"
+
+
+class _Nobody:
+    track_publications: dict[str, Any] = {}
