@@ -231,6 +231,7 @@ async def test_slow_mode_reaches_every_participant_and_the_room_info(api: Runnin
             "slowModeSeconds": 30,
             "guests": [],
             "stageTimeLimitSeconds": 0,
+            "backstage": [],
         }
     }
 

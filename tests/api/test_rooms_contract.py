@@ -116,6 +116,7 @@ async def test_rooms_and_room_info_reflect_live_roles(open_api: RunningApi) -> N
         "slowModeSeconds": 0,
         "guests": [],
         "stageTimeLimitSeconds": 0,
+        "backstage": [],
     }
     await open_api.request(
         "POST",
