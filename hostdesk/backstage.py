@@ -143,6 +143,13 @@ class Backstage:
             await self._leave(room, found.identity)
         return found
 
+    async def remove(self, room: str, identity: str) -> None:
+        """Disconnects them from the backstage room, if they are there."""
+        try:
+            await self.rooms.remove_participant(backstage_room(room), identity)
+        except NotFound:
+            pass  # not (or no longer) connected backstage
+
     async def _leave(self, room: str, identity: str) -> None:
         """Clears the attribute (in the show's room) and removes them from the backstage."""
         try:
@@ -151,10 +158,7 @@ class Backstage:
             )
         except NotFound:
             pass  # gone from the show's room: nothing to clear
-        try:
-            await self.rooms.remove_participant(backstage_room(room), identity)
-        except NotFound:
-            pass  # not (or no longer) connected backstage
+        await self.remove(room, identity)
         log.info("%s left the backstage of %s", identity, room)
 
     async def end(self, room: str) -> None:

@@ -250,6 +250,7 @@ class ShowService:
     async def remove_participant(self, room: str, identity: str) -> None:
         await self._require_participant(room, identity)
         await self.rooms.remove_participant(room, identity)
+        await self.backstage.remove(room, identity)  # out of the show is out of its backstage
 
     async def _require_room(self, room: str) -> None:
         if not await self.rooms.list_rooms([room]):

@@ -161,6 +161,21 @@ async def test_remove_guest_of_a_backstage_viewer_sends_them_back(api: RunningAp
     assert not viewer.disconnected.is_set()  # still watching the show
 
 
+async def test_removing_a_backstage_viewer_from_the_show_removes_them_from_the_backstage(
+    api: RunningApi,
+) -> None:
+    room, host, viewer = await _show(api)
+    await _send_backstage(api, room, host, viewer)
+    given = await api.request("POST", f"/api/rooms/{room}/backstage/token", token=viewer.token)
+    backstage = Bot(viewer.identity, given.body["token"], given.body["wsUrl"])
+    api.bots.append(backstage)
+    await backstage.connect()
+    path = f"/api/rooms/{room}/participants/{viewer.identity}"
+    reply = await api.request("DELETE", path, token=host.token)
+    assert (reply.status, reply.body) == (200, {"success": True})
+    await asyncio.wait_for(backstage.disconnected.wait(), 10)
+
+
 async def test_a_backstage_room_name_is_refused_at_join_and_in_paths(api: RunningApi) -> None:
     body = {"roomName": "x~backstage", "participantName": "Ann", "role": "viewer"}
     joined = await api.request("POST", "/api/rooms/join", body)
