@@ -11,12 +11,11 @@ as LiveKit stamps the packet (never the JSON's `senderId`), and its `timestamp`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 from hostdesk.show.roles import Role
+from hostdesk.show.room_metadata import section, with_section
 from hostdesk.show.rules import HIDDEN_CHAT_KEEP, SLOW_MODE_SLACK_MS
 
 #: Participant attribute: "1" while the host has muted the participant's chat.
@@ -44,14 +43,6 @@ def chat_muted_attributes(muted: bool) -> dict[str, str]:
     return {CHAT_MUTED_ATTRIBUTE: "1" if muted else ""}
 
 
-def _room_object(metadata: str) -> dict[str, Any]:
-    try:
-        data = json.loads(metadata) if metadata else {}
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 @dataclass(frozen=True)
 class ChatSettings:
     """The room's chat settings: slow mode (0 is off) and the hidden messages, newest last."""
@@ -62,8 +53,8 @@ class ChatSettings:
     @classmethod
     def from_room_metadata(cls, metadata: str) -> ChatSettings:
         """What the server wrote; anything else (no metadata, another shape) reads as none."""
-        chat = _room_object(metadata).get(ROOM_CHAT_KEY)
-        if not isinstance(chat, dict):
+        chat = section(metadata, ROOM_CHAT_KEY)
+        if chat is None:
             return cls()
         slow = chat.get("slowModeSeconds")
         hidden = chat.get("hidden")
@@ -74,9 +65,11 @@ class ChatSettings:
 
     def to_room_metadata(self, existing: str = "") -> str:
         """The room's metadata with these settings in it (other keys kept as they are)."""
-        data = _room_object(existing)
-        data[ROOM_CHAT_KEY] = {"slowModeSeconds": self.slow_mode_s, "hidden": list(self.hidden)}
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        return with_section(
+            existing,
+            ROOM_CHAT_KEY,
+            {"slowModeSeconds": self.slow_mode_s, "hidden": list(self.hidden)},
+        )
 
     def hiding(self, identifier: str) -> ChatSettings:
         """These settings with one more message hidden (the oldest dropped past the keep)."""

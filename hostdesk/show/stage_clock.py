@@ -13,11 +13,11 @@ guest's page warns when at most `STAGE_WARNING_S` are left, and at the limit the
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal
 
+from hostdesk.show.room_metadata import section, with_section
 from hostdesk.show.rules import STAGE_TIME_LIMIT_MAX_S, STAGE_WARNING_S
 
 #: Participant attribute: when the guest went on stage (ms since the epoch, as text).
@@ -50,14 +50,6 @@ def on_stage_attributes(since_ms: int | None) -> dict[str, str]:
     return {ON_STAGE_ATTRIBUTE: str(since_ms) if since_ms else ""}
 
 
-def _room_object(metadata: str) -> dict[str, Any]:
-    try:
-        data = json.loads(metadata) if metadata else {}
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 @dataclass(frozen=True)
 class StageSettings:
     """The show's stage settings: the limit on a guest's time on stage (0: none)."""
@@ -68,8 +60,8 @@ class StageSettings:
     def from_room_metadata(cls, metadata: str) -> StageSettings:
         """What the server wrote; anything else (no metadata, another shape, a limit out of
         its range) reads as no limit."""
-        stage = _room_object(metadata).get(ROOM_STAGE_KEY)
-        if not isinstance(stage, dict):
+        stage = section(metadata, ROOM_STAGE_KEY)
+        if stage is None:
             return cls()
         limit = stage.get("timeLimitSeconds")
         if not isinstance(limit, int) or isinstance(limit, bool):
@@ -78,9 +70,7 @@ class StageSettings:
 
     def to_room_metadata(self, existing: str = "") -> str:
         """The room's metadata with these settings in it (other keys kept as they are)."""
-        data = _room_object(existing)
-        data[ROOM_STAGE_KEY] = {"timeLimitSeconds": self.time_limit_s}
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        return with_section(existing, ROOM_STAGE_KEY, {"timeLimitSeconds": self.time_limit_s})
 
     def with_time_limit(self, seconds: int) -> StageSettings:
         return replace(self, time_limit_s=seconds)
