@@ -1,10 +1,9 @@
 """The host's side of a live show: what the window's buttons do, and what comes back.
 
-`HostControl` joins as host through the service (never through the HTTP API) and drives the
-host's LiveKit session. It is the one writer of the show mirror: it applies the session's facts,
-its invitations (`hostdesk.show.invitations`) and what it remembers to give back after a LiveKit
-restart (`hostdesk.show.recollection`), both pure machines driven here by the loop's clock.
-It imports neither Qt nor livekit: the window calls it, the session feeds it.
+`HostControl` joins as host through the service (never the HTTP API) and drives the host's
+LiveKit session. The one writer of the show mirror, it applies the session's facts, its
+invitations and what it remembers to give back after a LiveKit restart (`show.invitations`,
+`show.recollection`: pure machines on the loop's clock). No Qt, no livekit here.
 """
 
 from __future__ import annotations
@@ -84,6 +83,7 @@ class HostControl:
         self._lapse_timer: asyncio.TimerHandle | None = None
         self._chat_gate = ChatGate()
         self._tasks = TaskSet(log)
+        self.to_backstage = False  # accepted invitations go backstage (the window's setting)
         session.fact.connect(self._apply)
         session.message_received.connect(self._on_message)
         session.state_changed.connect(self._on_state)
@@ -188,11 +188,20 @@ class HostControl:
             self.notice.emit(f"{name} declined the invitation")
             return
         try:
-            await self.service.promote(self.room, identity, self.identity)
+            if self.to_backstage:
+                await self.service.backstage.send(self.room, identity, self.identity)
+            else:
+                await self.service.promote(self.room, identity, self.identity)
         except ShowError as exc:
             self.failed.emit(f"Could not bring {name} on stage: {exc}")
             return
-        self.notice.emit(f"{name} is on stage")
+        self.notice.emit(f"{name} is {'backstage' if self.to_backstage else 'on stage'}")
+
+    async def take_live(self, identity: str) -> None:
+        await self.service.backstage.take_live(self.room, identity, self.identity)
+
+    async def send_back(self, identity: str) -> None:
+        await self.service.backstage.send_back(self.room, identity, self.identity)
 
     def set_stage_size(self, size: int) -> None:
         """How many guests may be on stage at once from now on (the API's promotions too);
@@ -324,10 +333,9 @@ class HostControl:
 
     def _hand_by_message(self, identity: str, raised: bool) -> None:
         """A hand raised or lowered by message: shown at once, and recorded through the
-        service (the API's path, so the server's time orders the queue). A client written to
-        the contract alone announces its hand only by message; HostDesk's page also calls the
-        API, and `set_hand` leaves a hand already as asked untouched (a raised hand keeps its
-        place), so the second write changes nothing."""
+        service (so the server's time orders the queue). A client written to the contract alone
+        announces its hand only by message; `set_hand` leaves a hand already as asked untouched,
+        so HostDesk's page, which also calls the API, changes nothing by its second write."""
         shown = self._clock_ms() if raised else None
         self.mirror.hand_seen(identity, shown)
         self._tasks.spawn(self._record_hand(identity, raised, shown), name=f"hand {identity}")
@@ -339,8 +347,7 @@ class HostControl:
             log.warning("could not record the hand of %s: %s", identity, exc)
             member = self.mirror.get(identity)
             if raised and member is not None and member.hand_raised_at == shown:
-                # Only the optimistic hand is shown (the attribute would carry the server's
-                # time): take it back rather than queue a hand nobody recorded.
+                # Only the optimistic hand is shown: take back a hand nobody recorded.
                 self.mirror.hand_seen(identity, None)
 
     # -- restoring what LiveKit forgot -------------------------------------------------------

@@ -373,3 +373,30 @@ async def test_after_a_livekit_restart_the_chat_settings_and_a_mute_come_back(
     )
     await until(lambda: rooms.person("viewer-troll").attributes.get("chatMuted") == "1", "mute")
     await control.leave()
+
+
+async def test_an_acceptance_sent_backstage_shows_them_backstage_then_take_live_and_send_back(
+    rooms: FakeRooms,
+) -> None:
+    control, session, said = make(rooms, stage_size=2)
+    control.to_backstage = True
+    await control.go_live(ROOM, "Jane")
+    for identity in ("viewer-ann", "viewer-bob"):
+        session.arrives(identity)
+        await control.invite(identity)
+        session.answers(identity, True)
+    await until(lambda: len(said) == 2, "both sent backstage")
+    assert said == ["Viewer-Ann is backstage", "Viewer-Bob is backstage"]
+    for identity in ("viewer-ann", "viewer-bob"):
+        session.changed(identity)  # LiveKit tells the host of the attribute
+    assert [m.identity for m in control.mirror.backstage] == ["viewer-ann", "viewer-bob"]
+    assert control.mirror.guests == []
+
+    await control.take_live("viewer-ann")
+    await control.send_back("viewer-bob")
+    session.changed("viewer-ann")
+    session.changed("viewer-bob")
+    assert control.mirror.backstage == []
+    assert [m.identity for m in control.mirror.guests] == ["viewer-ann"]
+    assert control.mirror.get("viewer-bob").role is Role.VIEWER  # type: ignore[union-attr]
+    await control.leave()

@@ -18,6 +18,7 @@ import bisect
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
+from hostdesk.show.backstage import is_backstage
 from hostdesk.show.chat import ChatSettings, is_chat_muted, message_id
 from hostdesk.show.events import Event
 from hostdesk.show.invitations import Invitations
@@ -45,6 +46,8 @@ class Member:
     #: When a guest went on stage (ms since the epoch, the server's clock; None unless a guest:
     #: `hostdesk.show.stage_clock`).
     on_stage_since: int | None = None
+    #: The host sent this viewer backstage (the server-written attribute, `show/backstage.py`).
+    backstage: bool = False
 
     @classmethod
     def of(cls, participant: Participant) -> Member:
@@ -58,6 +61,7 @@ class Member:
             joined_at=participant.joined_at,
             chat_muted=is_chat_muted(participant.attributes),
             on_stage_since=participant.on_stage_since,
+            backstage=is_backstage(participant),
         )
 
 
@@ -185,6 +189,11 @@ class ShowMirror:
     @property
     def guests(self) -> list[Member]:
         return [m for m in self.members.values() if m.role is Role.GUEST]
+
+    @property
+    def backstage(self) -> list[Member]:
+        """Who is backstage, in the order they came to the show."""
+        return [m for m in self.members.values() if m.backstage]
 
     @property
     def viewers(self) -> list[Member]:
