@@ -79,6 +79,7 @@ async def _desktop(
     prefs: PrefsStore | None = None,
 ) -> int:
     from hostdesk.host import HostControl
+    from hostdesk.livekit.backstage_session import BackstageSession
     from hostdesk.livekit.session import HostSession
     from hostdesk.paths import install_id
     from hostdesk.show.mirror import ShowMirror
@@ -108,7 +109,7 @@ async def _desktop(
         mirror,
         host_identity=lambda room: window_host_identity(here, room),
     )
-    window = MainWindow(control, session, backend, prefs)
+    window = MainWindow(control, session, backend, prefs, BackstageSession())
     window.closed.connect(lambda: None if closed.done() else closed.set_result(None))
     window.show()
     _print_access(backend)
@@ -124,6 +125,7 @@ async def _desktop(
     finally:
         window.close()
         await window.bridge.aclose()
+        await window.backstage_view.aclose()
         await control.leave()
         await backend.aclose()
     return 0

@@ -39,11 +39,12 @@ class VideoOut:
 
 
 class AudioOut:
-    """The host's microphone track: 48 kHz mono s16 chunks in, published as `microphone`."""
+    """The host's microphone track: 48 kHz mono s16 chunks in, published as `name`
+    (`microphone`, or `talkback` in the backstage room)."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "microphone") -> None:
         self.source = rtc.AudioSource(SAMPLE_RATE, CHANNELS, queue_size_ms=200)
-        self.track = rtc.LocalAudioTrack.create_audio_track("microphone", self.source)
+        self.track = rtc.LocalAudioTrack.create_audio_track(name, self.source)
         self._queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=50)
         self._pump = asyncio.ensure_future(self._run())
 

@@ -138,7 +138,9 @@ class SettingsDialog(QDialog):
             prefs.microphone,
             keep_missing=True,
         )
-        self.stage_box = StageSettingsBox(prefs.stage_size, prefs.stage_time_limit_s)
+        self.stage_box = StageSettingsBox(
+            prefs.stage_size, prefs.stage_time_limit_s, prefs.invite_to_backstage
+        )
         self.problem_label = _problem_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -180,6 +182,7 @@ class SettingsDialog(QDialog):
             microphone=self.microphone_picker.device_id(),
             stage_size=self.stage_box.stage_size(),
             stage_time_limit_s=self.stage_box.time_limit_s(),
+            invite_to_backstage=self.stage_box.to_backstage(),
         )
 
     def _lay_out(self) -> None:

@@ -19,6 +19,8 @@ from hostdesk.host import HostControl
 from hostdesk.reach import Audience
 from hostdesk.show.connection import ConnectionState
 from hostdesk.show.events import Event
+from hostdesk.ui.backstage_panel import BackstagePanel
+from hostdesk.ui.backstage_view import BackstageFeed, BackstageView
 from hostdesk.ui.bridge import Bridge
 from hostdesk.ui.capture import CaptureSession, HostCapture
 from hostdesk.ui.chat_model import ChatModel
@@ -67,6 +69,7 @@ class MainWindow(QMainWindow):
         session: MediaSession,
         access: ViewerAccess,
         prefs: PrefsStore,
+        backstage: BackstageFeed | None = None,
     ) -> None:
         super().__init__()
         app = QApplication.instance()
@@ -88,9 +91,10 @@ class MainWindow(QMainWindow):
         self._build()
         self.stage_view = StageView(self.stage, mirror, session, self._notice)
         self.stage_clock = StageClockView(self.stage, mirror, self.time_up)
-        self.capture = HostCapture(
-            session, self.stage.host_view, self._notice, self.stage_view.levels.feed_host
+        self.backstage_view = BackstageView(
+            self.backstage, control, backstage, self.bridge, self._notice
         )
+        self.capture = HostCapture(session, self.stage.host_view, self._notice, self._host_pcm)
         self.moderation = ModerationView(
             self, self.chat, self.chat_model, control, self.bridge, self.ask_block
         )
@@ -103,11 +107,8 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         self.show_bar = bar = ShowBar()
-        self.state_label, self.show_label, self.viewers_label = (
-            bar.state_label,
-            bar.show_label,
-            bar.viewers_label,
-        )
+        self.state_label, self.show_label = bar.state_label, bar.show_label
+        self.viewers_label = bar.viewers_label
         self.go_live_button, self.end_button = bar.go_live_button, bar.end_button
         self.viewer_access = ViewerAccessPanel()
 
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.time_up = TimeUpPrompts()
         self.waiting_bar = WaitingBar()
         self.stage = StagePanel()
+        self.backstage = BackstagePanel()
         self.hands = HandsPanel(self.hands_model)
         self.audience = AudiencePanel(self.audience_filter)
         self.chat = ChatPanel(self.chat_model)
@@ -141,6 +143,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.waiting_bar)
         layout.addWidget(self.banner)
         layout.addWidget(self.time_up)
+        layout.addWidget(self.backstage)
         layout.addWidget(main, 1)
         self.setCentralWidget(central)
         self.statusBar().showMessage("Ready")
@@ -209,6 +212,7 @@ class MainWindow(QMainWindow):
         )
 
     async def _go_live(self, choice: GoLiveChoice) -> None:
+        self.control.to_backstage = self.prefs_store.load().invite_to_backstage
         await self.control.go_live(choice.room, choice.host_name)
         self._apply_stage_time_limit(self.prefs_store.load().stage_time_limit_s)
 
@@ -276,10 +280,15 @@ class MainWindow(QMainWindow):
             self._error(f"Settings not saved: {exc}")
             return
         self.control.set_stage_size(prefs.stage_size)
+        self.control.to_backstage = prefs.invite_to_backstage
         self._apply_stage_time_limit(prefs.stage_time_limit_s)
         self._notice("Settings saved; LiveKit and API changes take effect after a restart")
 
     # -- the stage ----------------------------------------------------------------------------
+
+    def _host_pcm(self, pcm: bytes) -> None:
+        self.stage_view.levels.feed_host(pcm)
+        self.backstage_view.talkback(pcm)  # the same capture, a second track backstage
 
     def _microphone(self, on: bool) -> None:
         self.stage_view.levels.set_host_microphone(on)
@@ -378,6 +387,7 @@ class MainWindow(QMainWindow):
         for model in (self.audience_model, self.hands_model, self.chat_model):
             model.detach()  # the mirror outlives the window
         self.moderation.detach()
+        self.backstage_view.detach()
         self.stage_clock.close()
         self.stage_view.close()
         self.going_live.cancel()

@@ -75,6 +75,8 @@ class DesktopPrefs:
     stage_size: int = DEFAULT_STAGE_SIZE
     #: the limit on a guest's time on stage the host's shows get, in seconds (0: none)
     stage_time_limit_s: int = 0
+    #: an accepted invitation sends the viewer backstage first (False: straight on stage)
+    invite_to_backstage: bool = True
 
     def __repr__(self) -> str:
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -155,6 +157,7 @@ class PrefsStore:
                 default.stage_time_limit_s,
                 range(STAGE_TIME_LIMIT_MAX_S + 1),
             ),
+            invite_to_backstage=self._bool("show/invite_to_backstage", default.invite_to_backstage),
         )
 
     def save(self, prefs: DesktopPrefs) -> None:
@@ -176,6 +179,7 @@ class PrefsStore:
             "show/host_name": prefs.host_name,
             "show/stage_size": prefs.stage_size,
             "show/stage_time_limit": prefs.stage_time_limit_s,
+            "show/invite_to_backstage": prefs.invite_to_backstage,
         }
         for key, value in values.items():
             self._settings.setValue(key, value)

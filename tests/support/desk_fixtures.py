@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from hostdesk.host import HostControl
+from hostdesk.livekit.backstage_session import BackstageSession
 from hostdesk.livekit.session import HostSession
 from hostdesk.reach import Audience
 from hostdesk.service import ShowService
@@ -171,6 +172,13 @@ class LocalAccess:
         self.audience = audience
 
 
+def stage_prefs(tmp_path: Path, to_backstage: bool = False) -> PrefsStore:
+    """The window's preferences of its own, invitations going on stage unless `to_backstage`."""
+    store = PrefsStore(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+    store.save(replace(store.load(), invite_to_backstage=to_backstage))
+    return store
+
+
 @asynccontextmanager
 async def idle_window(tmp_path: Path, stage_size: int = 6) -> AsyncIterator[Desk]:
     """The host's window, offscreen, not live and with no LiveKit or API behind it (the rules
@@ -180,7 +188,7 @@ async def idle_window(tmp_path: Path, stage_size: int = 6) -> AsyncIterator[Desk
     session = HostSession(mirror)
     service = ShowService(FakeRooms(), FakeTokens(), stage_size=stage_size)
     control = HostControl(service, session, mirror)
-    store = PrefsStore(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+    store = stage_prefs(tmp_path)
     window = MainWindow(control, session, LocalAccess(), store)
     window.show()
     window.resize(*SCREENSHOT_SIZE)
@@ -193,15 +201,19 @@ async def idle_window(tmp_path: Path, stage_size: int = 6) -> AsyncIterator[Desk
 
 @asynccontextmanager
 async def host_window(
-    api: RunningApi, tmp_path: Path, size: tuple[int, int] | None = SCREENSHOT_SIZE
+    api: RunningApi,
+    tmp_path: Path,
+    size: tuple[int, int] | None = SCREENSHOT_SIZE,
+    to_backstage: bool = False,
 ) -> AsyncIterator[Desk]:
     """The host's window, offscreen, on `api`'s backend, with preferences of its own; `size`
-    None leaves it where it placed itself on its screen (a real X server's)."""
+    None leaves it where it placed itself on its screen (a real X server's). Invitations go on
+    stage unless `to_backstage` (the window's own default is backstage)."""
     mirror = ShowMirror()
     session = HostSession(mirror)
     control = HostControl(api.backend.service, session, mirror)
-    store = PrefsStore(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(control, session, api.backend, store)
+    store = stage_prefs(tmp_path, to_backstage)
+    window = MainWindow(control, session, api.backend, store, BackstageSession())
     window.show()
     await asyncio.sleep(0.05)  # the window fits itself to its screen first
     if size is not None:
@@ -211,6 +223,7 @@ async def host_window(
     finally:
         window.close()
         await window.bridge.aclose()
+        await window.backstage_view.aclose()
         await control.leave()
 
 

@@ -185,6 +185,8 @@ def test_settings_dialog_returns_the_edited_values(qtbot: QtBot) -> None:
     dialog.microphone_picker.setCurrentIndex(dialog.microphone_picker.findData("mic-1"))
     dialog.stage_box.size_spin.setValue(4)
     dialog.stage_box.limit_spin.setValue(15)
+    assert dialog.stage_box.invite_to.currentText() == "Backstage"  # the default
+    dialog.stage_box.invite_to.setCurrentText("Stage")
 
     assert dialog.prefs() == DesktopPrefs(
         api_host="0.0.0.0",
@@ -196,6 +198,7 @@ def test_settings_dialog_returns_the_edited_values(qtbot: QtBot) -> None:
         host_name="Also kept",
         stage_size=4,
         stage_time_limit_s=900,
+        invite_to_backstage=False,
     )
 
 

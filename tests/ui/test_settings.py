@@ -37,6 +37,12 @@ def test_values_written_by_hand_are_read(tmp_path: Path) -> None:
     assert (prefs.api_port, prefs.auth, prefs.room) == (4000, False, "Late Show")
 
 
+def test_invitations_go_backstage_unless_the_host_chose_the_stage(tmp_path: Path) -> None:
+    assert DesktopPrefs().invite_to_backstage
+    store = PrefsStore(ini(tmp_path, "[show]\ninvite_to_backstage=false\n"))
+    assert store.load().invite_to_backstage is False
+
+
 @pytest.mark.parametrize("text", ["stage_size=7", "stage_size=0", "stage_time_limit=14401"])
 def test_a_stage_setting_out_of_its_range_falls_back_to_the_default(
     tmp_path: Path, text: str

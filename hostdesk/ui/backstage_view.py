@@ -1,0 +1,130 @@
+"""The host's backstage in the window: a tile per guest the mirror says is backstage (the
+server-written attribute), their picture and sound from the host's second LiveKit connection,
+and that connection open (with the host's microphone as talkback) only while someone is there.
+Out of `MainWindow` like the stage's routing; Take live and Send back go to the controller.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+from hostdesk.host import HostControl
+from hostdesk.show.events import Event
+from hostdesk.show.mirror import Member
+from hostdesk.tasks import TaskSet
+from hostdesk.ui.backstage_panel import BackstagePanel
+from hostdesk.ui.bridge import Bridge
+from hostdesk.ui.media.audio import AudioPlayer
+from hostdesk.ui.video_view import BGRA
+
+log = logging.getLogger("hostdesk.ui")
+
+
+class BackstageFeed(Protocol):
+    """The host's connection to the backstage room (hostdesk.livekit.backstage_session)."""
+
+    guest_frame: Event[[str, int, int, memoryview]]
+    guest_audio: Event[[str, bytes]]
+    guest_gone: Event[[str]]
+
+    @property
+    def connected(self) -> bool: ...
+    async def connect(self, url: str, token: str) -> None: ...
+    async def close(self) -> None: ...
+    def push_talkback(self, pcm: bytes) -> None: ...
+
+
+class BackstageView:
+    def __init__(
+        self,
+        panel: BackstagePanel,
+        control: HostControl,
+        feed: BackstageFeed | None,
+        bridge: Bridge,
+        on_problem: Callable[[str], None],
+    ) -> None:
+        self.panel, self.control, self.feed = panel, control, feed
+        self._on_problem = on_problem
+        self._players: dict[str, AudioPlayer] = {}
+        self._tasks = TaskSet(log)
+        self._wanted = False  # whether the backstage connection should be open
+        panel.take_live_clicked.connect(lambda i: bridge.run("Take live", control.take_live(i), i))
+        panel.send_back_clicked.connect(lambda i: bridge.run("Send back", control.send_back(i), i))
+        control.mirror.member_changed.connect(self._changed)
+        control.mirror.member_added.connect(self._changed)
+        control.mirror.member_removed.connect(self._changed)
+        if feed is not None:
+            feed.guest_frame.connect(self._on_frame)
+            feed.guest_audio.connect(self._on_audio)
+            feed.guest_gone.connect(self._on_gone)
+
+    def talkback(self, pcm: bytes) -> None:
+        if self.feed is not None and self._wanted:
+            self.feed.push_talkback(pcm)
+
+    def _changed(self, _index: int, _member: Member) -> None:
+        backstage = {m.identity: m for m in self.control.mirror.backstage}
+        for identity in [i for i in self.panel.tiles if i not in backstage]:
+            self.panel.remove_tile(identity)
+            player = self._players.pop(identity, None)
+            if player is not None:
+                player.stop()
+        for identity, member in backstage.items():
+            if identity not in self.panel.tiles:
+                self.panel.add_tile(identity, member.name)
+                player = AudioPlayer(self._on_problem)
+                player.start()
+                self._players[identity] = player
+        self._want(bool(backstage) and bool(self.control.room))
+
+    def _want(self, wanted: bool) -> None:
+        if wanted == self._wanted or self.feed is None:
+            return
+        self._wanted = wanted
+        self._tasks.spawn(self._open() if wanted else self.feed.close(), name="backstage")
+
+    async def _open(self) -> None:
+        assert self.feed is not None
+        c = self.control
+        try:
+            given = c.service.backstage.host_token(c.room, c.identity, c.name)
+            await self.feed.connect(given.ws_url, given.token)
+        except Exception as exc:  # a LiveKit or token problem: the show goes on
+            self._wanted = False
+            self._on_problem(f"Could not open the backstage: {exc}")
+            return
+        if not self._wanted:  # everyone left while it opened
+            await self.feed.close()
+
+    def _on_frame(self, identity: str, width: int, height: int, bgra: memoryview) -> None:
+        tile = self.panel.tiles.get(identity)
+        if tile is not None:
+            tile.view.set_frame(width, height, bgra, BGRA)
+
+    def _on_audio(self, identity: str, pcm: bytes) -> None:
+        player = self._players.get(identity)
+        if player is not None:
+            player.write(pcm)
+
+    def _on_gone(self, identity: str) -> None:
+        tile = self.panel.tiles.get(identity)
+        if tile is not None:
+            tile.view.clear()
+
+    def detach(self) -> None:
+        """The mirror outlives the window."""
+        mirror = self.control.mirror
+        mirror.member_changed.disconnect(self._changed)
+        mirror.member_added.disconnect(self._changed)
+        mirror.member_removed.disconnect(self._changed)
+        for player in self._players.values():
+            player.stop()
+        self._players.clear()
+
+    async def aclose(self) -> None:
+        """Closes the backstage connection (after `detach`, when the window closes)."""
+        await self._tasks.aclose()
+        if self.feed is not None:
+            await self.feed.close()
