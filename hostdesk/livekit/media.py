@@ -24,11 +24,12 @@ PcmCallback = Callable[[bytes], None]
 
 
 class VideoOut:
-    """The host's camera track: RGBA frames in, published as `camera`."""
+    """The host's camera track: RGBA frames in, published as `name` (`camera`, or
+    `screen_share`)."""
 
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, width: int, height: int, name: str = "camera") -> None:
         self.source = rtc.VideoSource(width, height)
-        self.track = rtc.LocalVideoTrack.create_video_track("camera", self.source)
+        self.track = rtc.LocalVideoTrack.create_video_track(name, self.source)
 
     def push_rgba(self, width: int, height: int, rgba: bytes) -> None:
         frame = rtc.VideoFrame(width, height, rtc.VideoBufferType.RGBA, rgba)

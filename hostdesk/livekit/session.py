@@ -43,6 +43,7 @@ from hostdesk.tasks import TaskSet
 log = logging.getLogger("hostdesk.livekit")
 
 CONNECT_TIMEOUT = 10.0
+SCREEN_SHARE = "screen_share"
 RECONNECT_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
 _FINAL = {
     rtc.DisconnectReason.CLIENT_INITIATED: "",
@@ -91,6 +92,7 @@ class HostSession:
         self._readers: dict[str, TrackReader] = {}  # track sid -> reader
         self._video: VideoOut | None = None
         self._audio: AudioOut | None = None
+        self._share: VideoOut | None = None
         self._reconnecting: asyncio.Task[None] | None = None
 
     # -- connection ---------------------------------------------------------------------------
@@ -146,6 +148,7 @@ class HostSession:
         self._closing = True
         if self._reconnecting is not None:
             self._reconnecting.cancel()
+        await self.stop_share()
         await self._drop_room()
         await self._tasks.aclose()
         self._tasks = TaskSet(log)  # the session can connect again
@@ -228,6 +231,26 @@ class HostSession:
         video, audio = VideoOut(width, height), AudioOut()
         self.use_media(video, audio)
         return video.push_rgba, audio.push_pcm
+
+    async def share_screen(self, width: int, height: int) -> Callable[[int, int, bytes], None]:
+        """Publishes the host's screen share (a second video source, `SCREEN_SHARE`) and
+        returns where to push its RGBA frames; `stop_share` ends it."""
+        await self.stop_share()
+        if self._room is None:
+            raise ConnectionError("not connected to LiveKit")
+        share = self._share = VideoOut(width, height, SCREEN_SHARE)
+        options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_SCREENSHARE)
+        await self._room.local_participant.publish_track(share.track, options)
+        return share.push_rgba
+
+    async def stop_share(self) -> None:
+        share, self._share = self._share, None
+        if share is None:
+            return
+        if self._room is not None:
+            with contextlib.suppress(Exception):
+                await self._room.local_participant.unpublish_track(share.track.sid)
+        await share.aclose()
 
     async def set_track_enabled(self, name: str, enabled: bool) -> None:
         """Mutes or unmutes the host's own `camera` or `microphone` track."""

@@ -30,6 +30,7 @@ from hostdesk.ui.going_live import GoLiveAttempts
 from hostdesk.ui.models import AudienceFilter, AudienceModel, HandQueueModel
 from hostdesk.ui.moderation_view import ModerationView
 from hostdesk.ui.panels import AudiencePanel, Banner, HandsPanel, WaitingBar
+from hostdesk.ui.screen_share import ScreenShareView, ShareSession
 from hostdesk.ui.settings import DesktopPrefs, PrefsStore
 from hostdesk.ui.show_bar import ShowBar
 from hostdesk.ui.stage_clock_view import StageClockView
@@ -43,7 +44,7 @@ from hostdesk.ui.window_geometry import fit_frame_to_screen, place_on_screen
 log = logging.getLogger("hostdesk.ui")
 
 
-class MediaSession(CaptureSession, StageFeed, Protocol):
+class MediaSession(CaptureSession, StageFeed, ShareSession, Protocol):
     """What the window needs of the host's LiveKit session (hostdesk.livekit.session)."""
 
     state_changed: Event[[ConnectionState, str]]
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
             self.backstage, control, backstage, self.bridge, self._notice
         )
         self.capture = HostCapture(session, self.stage.host_view, self._notice, self._host_pcm)
+        self.screen_share = ScreenShareView(self.stage, session, self.bridge, self._notice)
         self.moderation = ModerationView(
             self, self.chat, self.chat_model, control, self.bridge, self.ask_block
         )
@@ -392,5 +394,6 @@ class MainWindow(QMainWindow):
         self.stage_view.close()
         self.going_live.cancel()
         self.capture.stop()
+        self.screen_share.stop()
         super().closeEvent(event)
         self.closed.emit()

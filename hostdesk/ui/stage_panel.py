@@ -26,6 +26,7 @@ SPEAKER = "speaker"
 #: What the host's switches say: what a click does, never the state it is in.
 MIC_TEXT = {True: "Turn microphone off", False: "Turn microphone on"}
 CAMERA_TEXT = {True: "Turn camera off", False: "Turn camera on"}
+SHARE_TEXT = {True: "Stop sharing", False: "Share screen"}
 
 
 class StageArea(QWidget):
@@ -65,6 +66,7 @@ class StagePanel(QWidget):
     host's microphone and camera switches and the choice of layout."""
 
     mic_toggled = Signal(bool)
+    share_toggled = Signal(bool)
     camera_toggled = Signal(bool)
     layout_chosen = Signal(str)
     demote_clicked = Signal(str)
@@ -82,6 +84,9 @@ class StagePanel(QWidget):
         for button in (self.mic_button, self.camera_button):
             button.setCheckable(True)
             button.setChecked(True)
+        self.share_button = QPushButton(SHARE_TEXT[False])
+        self.share_button.setCheckable(True)
+        self.share_button.toggled.connect(self._share)
         self.grid_button = QPushButton("Grid")
         self.speaker_button = QPushButton("Speaker")
         self.grid_button.setToolTip("Everyone on stage the same size")
@@ -100,6 +105,7 @@ class StagePanel(QWidget):
         row.setContentsMargins(8, 6, 8, 6)
         row.addWidget(self.mic_button)
         row.addWidget(self.camera_button)
+        row.addWidget(self.share_button)
         row.addStretch(1)
         layout_label = QLabel("Layout")
         layout_label.setObjectName("muted")
@@ -176,6 +182,10 @@ class StagePanel(QWidget):
         self.mic_button.setText(MIC_TEXT[on])
         set_style_property(self.mic_button, "switched", "on" if on else "off")
         self.mic_toggled.emit(on)
+
+    def _share(self, on: bool) -> None:
+        self.share_button.setText(SHARE_TEXT[on])
+        self.share_toggled.emit(on)
 
     def _camera(self, on: bool) -> None:
         self.camera_button.setText(CAMERA_TEXT[on])
