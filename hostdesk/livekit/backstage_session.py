@@ -14,7 +14,8 @@ import logging
 
 from livekit import rtc
 
-from hostdesk.livekit.media import AudioOut, TrackReader
+from hostdesk.livekit.media import AudioOut
+from hostdesk.livekit.track_router import CAMERA, MICROPHONE, TrackRouter, source_of
 from hostdesk.show.events import Event
 from hostdesk.tasks import TaskSet
 
@@ -34,7 +35,9 @@ class BackstageSession:
         self.guest_gone: Event[[str]] = Event()
         self._room: rtc.Room | None = None
         self._talkback: AudioOut | None = None
-        self._readers: dict[str, TrackReader] = {}  # track sid -> reader
+        self._router = TrackRouter()
+        self._router.frame.connect(self._on_frame)
+        self._router.pcm.connect(self._on_pcm)
         self._tasks = TaskSet(log)
 
     @property
@@ -65,9 +68,7 @@ class BackstageSession:
             self._talkback.push_pcm(pcm)
 
     async def close(self) -> None:
-        for reader in list(self._readers.values()):
-            await reader.aclose()
-        self._readers.clear()
+        await self._router.aclose()
         await self._tasks.aclose()
         self._tasks = TaskSet(log)
         room, self._room = self._room, None
@@ -81,28 +82,24 @@ class BackstageSession:
     def _on_track_subscribed(
         self, track: rtc.Track, publication: rtc.RemoteTrackPublication, p: rtc.RemoteParticipant
     ) -> None:
-        identity = p.identity
-        if isinstance(track, rtc.RemoteVideoTrack):
-
-            def on_frame(width: int, height: int, bgra: memoryview) -> None:
-                self.guest_frame.emit(identity, width, height, bgra)
-
-            self._readers[publication.sid] = TrackReader.video(track, on_frame)
-        elif isinstance(track, rtc.RemoteAudioTrack):
-
-            def on_pcm(pcm: bytes) -> None:
-                self.guest_audio.emit(identity, pcm)
-
-            self._readers[publication.sid] = TrackReader.audio(track, on_pcm)
+        self._router.subscribed(track, publication, p.identity)
 
     def _on_track_unsubscribed(
         self, track: rtc.Track, publication: rtc.RemoteTrackPublication, p: rtc.RemoteParticipant
     ) -> None:
-        reader = self._readers.pop(publication.sid, None)
-        if reader is not None:
-            self._tasks.spawn(reader.aclose())
-        if isinstance(track, rtc.RemoteVideoTrack):
+        self._tasks.spawn(self._router.unsubscribed(publication))
+        if source_of(publication, track) == CAMERA:
             self.guest_gone.emit(p.identity)
+
+    def _on_frame(
+        self, identity: str, source: str, width: int, height: int, bgra: memoryview
+    ) -> None:
+        if source == CAMERA:  # a backstage share is not shown: backstage is for the camera check
+            self.guest_frame.emit(identity, width, height, bgra)
+
+    def _on_pcm(self, identity: str, source: str, pcm: bytes) -> None:
+        if source == MICROPHONE:
+            self.guest_audio.emit(identity, pcm)
 
     def _on_participant_left(self, p: rtc.RemoteParticipant) -> None:
         self.guest_gone.emit(p.identity)

@@ -99,6 +99,10 @@ class TrackReader:
 
         return cls(asyncio.ensure_future(run()))
 
+    def cancel(self) -> None:
+        """Stops reading without waiting for the reader to finish."""
+        self._task.cancel()
+
     async def aclose(self) -> None:
         self._task.cancel()
         try:

@@ -17,8 +17,15 @@ from collections.abc import Callable
 
 from livekit import rtc
 
-from hostdesk.livekit.media import AudioOut, TrackReader, VideoOut
+from hostdesk.livekit.media import AudioOut, VideoOut
 from hostdesk.livekit.participants import participant_of
+from hostdesk.livekit.track_router import (
+    CAMERA,
+    MICROPHONE,
+    SCREEN_SHARE,
+    TrackRouter,
+    source_of,
+)
 from hostdesk.show import messages
 from hostdesk.show.chat import ChatSettings
 from hostdesk.show.connection import ConnectionState
@@ -43,7 +50,6 @@ from hostdesk.tasks import TaskSet
 log = logging.getLogger("hostdesk.livekit")
 
 CONNECT_TIMEOUT = 10.0
-SCREEN_SHARE = "screen_share"
 RECONNECT_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
 _FINAL = {
     rtc.DisconnectReason.CLIENT_INITIATED: "",
@@ -67,8 +73,10 @@ class HostSession:
     - `message_received(message, sender_identity)`: valid show messages (on HostDesk's topic
       or none, `messages.is_show_topic`) whose LiveKit-stamped sender's role (read from the
       mirror) may send that type; anything else is dropped and logged here
-    - `guest_frame(identity, width, height, bgra)`, `guest_audio(identity, pcm)`,
-      `guest_left_stage(identity)`
+    - `guest_frame(identity, width, height, bgra)`, `guest_audio(identity, pcm)`: a
+      member's camera and microphone; `guest_left_stage(identity)`
+    - `share_frame(identity, width, height, bgra)`: a member's screen share (never on
+      `guest_frame`); `share_ended(identity)` when it goes
     - `speakers_changed(identities)`: who LiveKit hears speaking now, loudest first (the host's
       own identity included)
     """
@@ -82,6 +90,8 @@ class HostSession:
         self.guest_frame: Event[[str, int, int, memoryview]] = Event()
         self.guest_audio: Event[[str, bytes]] = Event()
         self.guest_left_stage: Event[[str]] = Event()
+        self.share_frame: Event[[str, int, int, memoryview]] = Event()
+        self.share_ended: Event[[str]] = Event()
         self.speakers_changed: Event[[list[str]]] = Event()
         self._room: rtc.Room | None = None
         self._url = ""
@@ -89,7 +99,9 @@ class HostSession:
         self._renew: Callable[[], str] | None = None
         self._closing = False
         self._tasks = TaskSet(log)
-        self._readers: dict[str, TrackReader] = {}  # track sid -> reader
+        self._router = TrackRouter()
+        self._router.frame.connect(self._on_frame)
+        self._router.pcm.connect(self._on_pcm)
         self._video: VideoOut | None = None
         self._audio: AudioOut | None = None
         self._share: VideoOut | None = None
@@ -159,9 +171,7 @@ class HostSession:
         self._set_state(ConnectionState.OFFLINE)
 
     async def _drop_room(self) -> None:
-        for reader in list(self._readers.values()):
-            await reader.aclose()
-        self._readers.clear()
+        await self._router.aclose()
         self.speakers_changed.emit([])
         room, self._room = self._room, None
         if room is not None:
@@ -322,33 +332,36 @@ class HostSession:
     def _on_track_subscribed(
         self, track: rtc.Track, publication: rtc.RemoteTrackPublication, p: rtc.RemoteParticipant
     ) -> None:
-        identity = p.identity
-        if isinstance(track, rtc.RemoteVideoTrack):
-            self.fact.emit(VideoChanged(identity, True))
-
-            def on_frame(width: int, height: int, bgra: memoryview) -> None:
-                self.guest_frame.emit(identity, width, height, bgra)
-
-            self._readers[publication.sid] = TrackReader.video(track, on_frame)
-        elif isinstance(track, rtc.RemoteAudioTrack):
-            self.fact.emit(MicrophoneChanged(identity, publication.muted))
-
-            def on_pcm(pcm: bytes) -> None:
-                self.guest_audio.emit(identity, pcm)
-
-            self._readers[publication.sid] = TrackReader.audio(track, on_pcm)
+        source = self._router.subscribed(track, publication, p.identity)
+        if source == CAMERA:
+            self.fact.emit(VideoChanged(p.identity, True))
+        elif source == MICROPHONE:
+            self.fact.emit(MicrophoneChanged(p.identity, publication.muted))
 
     def _on_track_unsubscribed(
         self, track: rtc.Track, publication: rtc.RemoteTrackPublication, p: rtc.RemoteParticipant
     ) -> None:
-        reader = self._readers.pop(publication.sid, None)
-        if reader is not None:
-            self._tasks.spawn(reader.aclose())
-        if isinstance(track, rtc.RemoteVideoTrack):
+        self._tasks.spawn(self._router.unsubscribed(publication))
+        source = source_of(publication, track)
+        if source == CAMERA:
             self.fact.emit(VideoChanged(p.identity, False))
             self.guest_left_stage.emit(p.identity)
-        elif isinstance(track, rtc.RemoteAudioTrack):
+        elif source == MICROPHONE:
             self.fact.emit(MicrophoneChanged(p.identity, True))
+        elif source == SCREEN_SHARE:
+            self.share_ended.emit(p.identity)
+
+    def _on_frame(
+        self, identity: str, source: str, width: int, height: int, bgra: memoryview
+    ) -> None:
+        if source == SCREEN_SHARE:
+            self.share_frame.emit(identity, width, height, bgra)
+        else:
+            self.guest_frame.emit(identity, width, height, bgra)
+
+    def _on_pcm(self, identity: str, source: str, pcm: bytes) -> None:
+        if source == MICROPHONE:
+            self.guest_audio.emit(identity, pcm)
 
     # -- incoming: data -----------------------------------------------------------------------
 
