@@ -19,8 +19,8 @@ from hostdesk import netaddr
 from hostdesk.api.app import RELAY, ApiServer, create_app
 from hostdesk.api.auth import Auth
 from hostdesk.api.clients import ClientAddresses
+from hostdesk.api.context import Signalling
 from hostdesk.api.relay import SignallingRelay
-from hostdesk.api.routes import Signalling
 from hostdesk.blocks_store import BlockStore
 from hostdesk.config import ConfigError, LiveKitSettings, Settings
 from hostdesk.devserver import LiveKitServerMissing, LocalLiveKitServer

@@ -12,10 +12,11 @@ from aiohttp.typedefs import Handler
 from hostdesk.api.auth import Auth
 from hostdesk.api.body import MAX_BODY
 from hostdesk.api.clients import CLIENTS, ClientAddresses
+from hostdesk.api.context import AUTH, SERVICE, SIGNALLING, Signalling
 from hostdesk.api.errors import error_middleware
 from hostdesk.api.ratelimit import RateLimiter
 from hostdesk.api.relay import SignallingRelay
-from hostdesk.api.routes import AUTH, SERVICE, SIGNALLING, Signalling, routes
+from hostdesk.api.routes import route_table
 from hostdesk.api.viewer import routes as viewer_routes
 from hostdesk.api.viewer import start_building
 from hostdesk.service import ShowService
@@ -59,7 +60,7 @@ def create_app(
         app[LIMITER] = RateLimiter()
     relay = app[RELAY] = SignallingRelay(signalling.livekit_url)
     app.cleanup_ctx.append(relay.cleanup_ctx)
-    app.add_routes(routes)
+    app.add_routes(route_table())
     app.add_routes(viewer_routes)
     app.on_startup.append(start_building)
     app.router.add_get("/rtc", relay.handle, name="relay_rtc")

@@ -9,25 +9,30 @@ from functools import cache
 
 from aiohttp import web
 
-from hostdesk.api import backstage_routes as backstage_routes
-from hostdesk.api import block_routes as block_routes
-from hostdesk.api import chat_routes as chat_routes
-from hostdesk.api import models
-from hostdesk.api import stage_routes as stage_routes
+# The route modules register their endpoints on API as they are imported: all are, here.
+from hostdesk.api import backstage_routes, block_routes, chat_routes, models, stage_routes  # noqa: F401
 from hostdesk.api.auth import HOST_ONLY, INVALID_TOKEN, WRONG_ROOM
-from hostdesk.api.context import API as API
-from hostdesk.api.context import AUTH as AUTH
-from hostdesk.api.context import HOST_IN_BODY, HOST_ONLY_CALL, utc_text
-from hostdesk.api.context import SERVICE as SERVICE
-from hostdesk.api.context import SIGNALLING as SIGNALLING
-from hostdesk.api.context import Signalling as Signalling
-from hostdesk.api.context import auth_of as _auth
-from hostdesk.api.context import room_of as _room
-from hostdesk.api.context import routes as routes
-from hostdesk.api.context import service_of as _service
-from hostdesk.api.endpoints import KEY_ONLY, KEY_OR_TOKEN, OPEN, OPEN_OR_KEY, TOKEN_ONLY, Doc
+from hostdesk.api.context import (
+    API,
+    HOST_IN_BODY,
+    HOST_ONLY_CALL,
+    SIGNALLING,
+    auth_of,
+    room_of,
+    service_of,
+    utc_text,
+)
+from hostdesk.api.endpoints import (
+    KEY_ONLY,
+    KEY_OR_TOKEN,
+    OPEN,
+    OPEN_OR_KEY,
+    TOKEN_ONLY,
+    Doc,
+    Operation,
+)
 from hostdesk.api.openapi import build_document
-from hostdesk.service import ROOM_NOT_FOUND
+from hostdesk.moderation import ROOM_NOT_FOUND
 from hostdesk.service import StageChange as ServiceStageChange
 from hostdesk.show import rules, stage
 from hostdesk.show.backstage import ROOM_NAME_RESERVED, backstage_of
@@ -64,9 +69,9 @@ CLIENT_ID_NOT_TEXT = "clientId must be a string"
 )
 async def join(request: web.Request, body: models.JoinRequest) -> models.JoinReply:
     if body.role == Role.HOST.value:
-        _auth(request).require_api_key(request, JOIN_HOST_NEEDS_KEY)
+        auth_of(request).require_api_key(request, JOIN_HOST_NEEDS_KEY)
     client_id = body.client_id or None
-    joined = await _service(request).join(
+    joined = await service_of(request).join(
         body.room_name, body.participant_name, body.role, client_id=client_id
     )
     return models.JoinReply(
@@ -98,9 +103,9 @@ async def join(request: web.Request, body: models.JoinRequest) -> models.JoinRep
     models.TokenReply,
 )
 async def renew_token(request: web.Request) -> models.TokenReply:
-    room = _room(request)
-    caller = _auth(request).participant(request, room)
-    renewed = await _service(request).renew(
+    room = room_of(request)
+    caller = auth_of(request).participant(request, room)
+    renewed = await service_of(request).renew(
         room, caller.identity, caller.name, host_token=caller.room_admin
     )
     return models.TokenReply(
@@ -131,8 +136,8 @@ def _room_summary(room: RoomSummary) -> models.RoomSummary:
     models.RoomList,
 )
 async def list_rooms(request: web.Request) -> models.RoomList:
-    _auth(request).require_api_key(request, LIST_ROOMS_NEEDS_KEY)
-    rooms = await _service(request).list_rooms()
+    auth_of(request).require_api_key(request, LIST_ROOMS_NEEDS_KEY)
+    rooms = await service_of(request).list_rooms()
     return models.RoomList([_room_summary(r) for r in rooms])
 
 
@@ -152,7 +157,7 @@ async def list_rooms(request: web.Request) -> models.RoomList:
     models.RoomInfo,
 )
 async def room_info(request: web.Request) -> models.RoomInfo:
-    state = await _service(request).room(_room(request))
+    state = await service_of(request).room(room_of(request))
     summary = state.summary
     return models.RoomInfo(
         models.RoomDetails(
@@ -194,9 +199,9 @@ def _guest(guest: Participant) -> models.GuestEntry:
     models.Success,
 )
 async def delete_room(request: web.Request) -> models.Success:
-    room = _room(request)
-    _auth(request).require_host(request, room)
-    await _service(request).end_show(room)
+    room = room_of(request)
+    auth_of(request).require_host(request, room)
+    await service_of(request).end_show(room)
     return models.Success(True)
 
 
@@ -219,9 +224,9 @@ def _participant(p: Participant) -> models.ParticipantEntry:
     models.ParticipantList,
 )
 async def list_participants(request: web.Request) -> models.ParticipantList:
-    room = _room(request)
-    _auth(request).require_host(request, room)
-    participants = await _service(request).participants(room)
+    room = room_of(request)
+    auth_of(request).require_host(request, room)
+    participants = await service_of(request).participants(room)
     return models.ParticipantList([_participant(p) for p in participants])
 
 
@@ -240,9 +245,9 @@ async def list_participants(request: web.Request) -> models.ParticipantList:
     models.Success,
 )
 async def remove_participant(request: web.Request) -> models.Success:
-    room = _room(request)
-    _auth(request).require_host(request, room)
-    await _service(request).remove_participant(room, request.match_info["identity"])
+    room = room_of(request)
+    auth_of(request).require_host(request, room)
+    await service_of(request).remove_participant(room, request.match_info["identity"])
     return models.Success(True)
 
 
@@ -274,11 +279,11 @@ _STAGE_NOT_FOUND = (ROOM_NOT_FOUND, stage.PARTICIPANT_NOT_FOUND)
     models.StageChange,
 )
 async def invite(request: web.Request, body: models.InviteRequest) -> models.StageChange:
-    room = _room(request)
-    _auth(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_PROMOTES)
+    room = room_of(request)
+    auth_of(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_PROMOTES)
     if body.to != models.INVITE_TO_STAGE:
         return await backstage_routes.invite_backstage(request, room, body)
-    change = await _service(request).promote(room, body.viewer_identity, body.host_identity)
+    change = await service_of(request).promote(room, body.viewer_identity, body.host_identity)
     return _stage_change(request, change)
 
 
@@ -300,9 +305,9 @@ async def invite(request: web.Request, body: models.InviteRequest) -> models.Sta
     models.StageChange,
 )
 async def demote(request: web.Request, body: models.GuestRequest) -> models.StageChange:
-    room = _room(request)
-    _auth(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_DEMOTES)
-    change = await _service(request).demote(room, body.guest_identity, body.host_identity)
+    room = room_of(request)
+    auth_of(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_DEMOTES)
+    change = await service_of(request).demote(room, body.guest_identity, body.host_identity)
     return _stage_change(request, change)
 
 
@@ -328,9 +333,9 @@ def _stage_change(request: web.Request, change: ServiceStageChange) -> models.St
     models.GuestRemoved,
 )
 async def remove_guest(request: web.Request, body: models.GuestRequest) -> models.GuestRemoved:
-    room = _room(request)
-    _auth(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_REMOVES)
-    message = await _service(request).remove_guest(room, body.guest_identity, body.host_identity)
+    room = room_of(request)
+    auth_of(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_REMOVES)
+    message = await service_of(request).remove_guest(room, body.guest_identity, body.host_identity)
     return models.GuestRemoved(True, message)
 
 
@@ -358,10 +363,10 @@ async def remove_guest(request: web.Request, body: models.GuestRequest) -> model
     models.HandState,
 )
 async def hand_raise(request: web.Request, body: models.HandRaiseRequest) -> models.HandState:
-    room = _room(request)
+    room = room_of(request)
     identity = body.participant_identity
-    _auth(request).require_self_or_host(request, room, identity, OWN_HAND_ONLY)
-    state = await _service(request).set_hand(room, identity, body.raised, body.question)
+    auth_of(request).require_self_or_host(request, room, identity, OWN_HAND_ONLY)
+    state = await service_of(request).set_hand(room, identity, body.raised, body.question)
     return models.HandState(True, state)
 
 
@@ -381,9 +386,9 @@ async def hand_raise(request: web.Request, body: models.HandRaiseRequest) -> mod
     models.Success,
 )
 async def clear_question(request: web.Request) -> models.Success:
-    room = _room(request)
-    _auth(request).require_host(request, room)
-    await _service(request).clear_question(room, request.match_info["identity"])
+    room = room_of(request)
+    auth_of(request).require_host(request, room)
+    await service_of(request).clear_question(room, request.match_info["identity"])
     return models.Success(True)
 
 
@@ -402,7 +407,7 @@ async def clear_question(request: web.Request) -> models.Success:
     models.Health,
 )
 async def health(request: web.Request) -> models.Health:
-    reachable = await _service(request).livekit_reachable()
+    reachable = await service_of(request).livekit_reachable()
     stamp = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return models.Health("ok", stamp, reachable)
 
@@ -422,3 +427,13 @@ async def openapi(_request: web.Request) -> models.OpenApiDocument:
 def document() -> models.OpenApiDocument:
     """The OpenAPI document of these routes, built once (a model: treat it as read-only)."""
     return build_document(API.operations)
+
+
+def route_table() -> web.RouteTableDef:
+    """Every endpoint of the API (this module has imported every route module)."""
+    return API.routes
+
+
+def operations() -> list[Operation]:
+    """Every operation of the API, as the document lists them."""
+    return API.operations

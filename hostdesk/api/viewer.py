@@ -26,7 +26,7 @@ from hostdesk.api.assets import (
     page_with_rules,
     viewer_build,
 )
-from hostdesk.api.routes import SERVICE
+from hostdesk.api.context import SERVICE
 from hostdesk.show import rules
 from hostdesk.show.errors import NotFound, Unavailable
 

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from hostdesk.api.routes import API
+from hostdesk.api.routes import operations
 from hostdesk.devserver import LocalLiveKitServer, free_port
 from tests.support.processes import api_url
 
 API_KEY = "schemathesis-host-api-key"
-ROUTES = API.operations
+ROUTES = operations()
 #: Test cases per operation and phase: the control-character gap showed within the first 30;
 #: 100 make about 2,700 cases over the 25 operations: 80 s alone on this 2-core machine, past
 #: the suite's 300 s while other runs share it (hence its own timeout).
