@@ -26,7 +26,7 @@ from hostdesk.show.backstage import (
 )
 from hostdesk.show.errors import NotFound
 from hostdesk.show.gateways import RoomGateway, TokenMinter
-from hostdesk.show.participants import Participant, find
+from hostdesk.show.participants import Participant, find, hand_down_attributes
 from hostdesk.show.roles import Role
 
 if TYPE_CHECKING:
@@ -69,7 +69,9 @@ class Backstage:
         self._promote = promote
 
     async def send(self, room: str, viewer_identity: str, host_identity: str) -> Participant:
-        """The host sends a viewer backstage: their page may then ask for a backstage token."""
+        """The host sends a viewer backstage: their page may then ask for a backstage token.
+        Their raised hand is answered (lowered with its question, in the same update), so the
+        queue does not list someone already backstage and Send back does not bring it back."""
         async with self._lock(room):  # not between a promotion's check and its change
             participants = await self._participants(room)
             viewer = check_can_send(
@@ -78,9 +80,8 @@ class Backstage:
                 self._acting_host(room, participants, host_identity),
                 stage.ONLY_HOST_PROMOTES,
             )
-            await self.rooms.update_participant(
-                room, viewer.identity, attributes=backstage_attributes(True)
-            )
+            sent = {**backstage_attributes(True), **hand_down_attributes()}
+            await self.rooms.update_participant(room, viewer.identity, attributes=sent)
         log.info("%s sent backstage in %s", viewer.identity, room)
         return viewer
 

@@ -52,16 +52,21 @@ class Member:
     @classmethod
     def of(cls, participant: Participant) -> Member:
         meta = participant.meta  # decoded once
+        backstage = is_backstage(participant)
+        # Someone backstage is not waiting in the queue: the server answers the hand when it
+        # sends them there (hostdesk.backstage); a hand raised while there waits until they
+        # are sent back.
+        queued = None if backstage else participant.queued_hand
         return cls(
             identity=participant.identity,
             name=meta.display_name or participant.identity,
             role=meta.role,
-            hand_raised_at=participant.queued_hand,
-            question=participant.hand_question,
+            hand_raised_at=queued,
+            question=participant.hand_question if queued else "",
             joined_at=participant.joined_at,
             chat_muted=is_chat_muted(participant.attributes),
             on_stage_since=participant.on_stage_since,
-            backstage=is_backstage(participant),
+            backstage=backstage,
         )
 
 
@@ -270,9 +275,10 @@ class ShowMirror:
 
     def hand_seen(self, identity: str, raised_at_ms: int | None) -> None:
         """A viewer's `hand_raise` or `hand_lower` message, shown at once; the server-written
-        attribute (the authoritative time) follows through `seen`."""
+        attribute (the authoritative time) follows through `seen`. Not for someone backstage
+        (see `Member.of`)."""
         member = self.members.get(identity)
-        if member is not None and member.role is Role.VIEWER:
+        if member is not None and member.role is Role.VIEWER and not member.backstage:
             self._put(member, replace(member, hand_raised_at=raised_at_ms))
 
     def set_microphone(self, identity: str, muted: bool) -> None:
