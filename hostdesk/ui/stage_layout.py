@@ -8,6 +8,8 @@ that the picture keeps its aspect and the tiles are as large as the area allows.
   a last short row centred too.
 - `focus`: one tile (the active speaker's) large, the others small beside it in a strip, on
   the right or along the bottom, whichever leaves the focused tile larger.
+- `stage`: what the stage shows: a screen share large with everyone else in the strip, whatever
+  layout is chosen; without one, the chosen layout (the speaker focused, or the grid).
 """
 
 from __future__ import annotations
@@ -91,6 +93,15 @@ def focus(count: int, focused: int, width: int, height: int, *, bar: int = 0) ->
     cells = list(small)
     cells.insert(focused, big[0])
     return cells
+
+
+def stage(
+    count: int, width: int, height: int, *, bar: int = 0, share: int = -1, speaker: int = -1
+) -> list[Cell]:
+    """The stage's cells: tile `share` (the newest screen share; -1 for none) large and the
+    others beside it; else tile `speaker` large (the speaker layout's focus; -1 for the grid)."""
+    large = share if 0 <= share < count else speaker
+    return focus(count, large, width, height, bar=bar)
 
 
 def _strip(

@@ -1,5 +1,6 @@
-"""The stage: the host's tile and one per guest, placed by the chosen layout (a grid, or the
-active speaker large), and the host's own controls under it. It lays out and forwards; who is
+"""The stage: the host's tile, one per guest and one per screen share, placed by the chosen
+layout (a grid, or the active speaker large; a share large whatever the layout), and the host's
+own controls under it. It lays out and forwards; who is
 on which tile and who is focused is decided by hostdesk.ui.stage_view."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from hostdesk.ui import stage_layout
-from hostdesk.ui.stage_tile import BAR_HEIGHT, GuestTile, HostTile, StageTile
+from hostdesk.ui.stage_tile import BAR_HEIGHT, GuestTile, HostTile, ShareTile, StageTile
 from hostdesk.ui.theme import set_style_property
 from hostdesk.ui.video_view import VideoView
 
@@ -30,7 +31,8 @@ SHARE_TEXT = {True: "Stop sharing", False: "Share screen"}
 
 
 class StageArea(QWidget):
-    """Places its tiles by `stage_layout` whenever its size, its tiles or the focus change."""
+    """Places its tiles by `stage_layout` whenever its size, its tiles or the focus change.
+    `tiles`: the cameras (the host's, then the guests'), then the shares, oldest first."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,13 +47,28 @@ class StageArea(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         return QSize(960, 600)
 
+    @property
+    def shares(self) -> list[ShareTile]:
+        return [tile for tile in self.tiles if isinstance(tile, ShareTile)]
+
+    def add(self, tile: StageTile) -> None:
+        """A camera goes before the shares, a share after everything (the newest last)."""
+        shares = self.shares
+        at = self.tiles.index(shares[0]) if shares and not isinstance(tile, ShareTile) else None
+        self.tiles.insert(len(self.tiles) if at is None else at, tile)
+        self.arrange()
+
     def arrange(self) -> None:
         count, width, height = len(self.tiles), self.width(), self.height()
         focused = self.tiles.index(self.focused) if self.focused in self.tiles else -1
-        if self.mode == SPEAKER and focused >= 0:
-            cells = stage_layout.focus(count, focused, width, height, bar=BAR_HEIGHT)
-        else:
-            cells = stage_layout.grid(count, width, height, bar=BAR_HEIGHT)
+        cells = stage_layout.stage(
+            count,
+            width,
+            height,
+            bar=BAR_HEIGHT,
+            share=count - 1 if self.shares else -1,
+            speaker=focused if self.mode == SPEAKER else -1,
+        )
         for tile, cell in zip(self.tiles, cells, strict=True):
             tile.setGeometry(cell.x, cell.y, cell.width, cell.height)
             tile.show()
@@ -72,6 +89,8 @@ class StagePanel(QWidget):
     demote_clicked = Signal(str)
     remove_guest_clicked = Signal(str)
     mute_guest_clicked = Signal(str)
+    #: a share tile's stop button: the sharer's identity ("" for the host's own share)
+    stop_share_clicked = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,9 +159,28 @@ class StagePanel(QWidget):
         tile.demote_clicked.connect(self.demote_clicked)
         tile.remove_clicked.connect(self.remove_guest_clicked)
         self.guest_tiles.append(tile)
-        self.area.tiles.append(tile)
-        self.area.arrange()
+        self.area.add(tile)
         return tile
+
+    @property
+    def share_tiles(self) -> list[ShareTile]:
+        """The shares on stage, oldest first (the newest is the large one)."""
+        return self.area.shares
+
+    def add_share_tile(self, identity: str, title: str) -> ShareTile:
+        """A tile for a share (`identity` "" for the host's own), shown large from now on."""
+        tile = ShareTile(identity, title, self.area)
+        tile.stop_clicked.connect(self.stop_share_clicked)
+        self.area.add(tile)
+        return tile
+
+    def remove_share_tile(self, tile: ShareTile) -> None:
+        """The share has ended: the chosen layout comes back when it was the last one."""
+        if tile in self.area.tiles:
+            self.area.tiles.remove(tile)
+            tile.hide()
+            tile.deleteLater()
+            self.area.arrange()
 
     def drop_empty_tiles(self) -> None:
         """Removes the tiles nobody holds, keeping one: the stage never shows a row of blanks."""
@@ -171,7 +209,7 @@ class StagePanel(QWidget):
         """The tile the speaker layout shows large."""
         if tile is not self.area.focused:
             self.area.focused = tile
-            if self.area.mode == SPEAKER:
+            if self.area.mode == SPEAKER and not self.area.shares:
                 self.area.arrange()
 
     def _layout(self, mode: str) -> None:

@@ -126,3 +126,23 @@ class GuestTile(StageTile):
         self.name_label.setVisible(width >= NAMED_BAR_WIDTH)
         self.view.set_name_on_picture(width < NAMED_BAR_WIDTH)
         super().resizeEvent(event)
+
+
+class ShareTile(StageTile):
+    """A screen share on stage: the host's own ("Your screen", Stop sharing) or a guest's
+    ("<name>'s screen", Stop share). `stop_clicked(identity)`: the identity is the sharer's
+    ("" for the host's own)."""
+
+    stop_clicked = Signal(str)
+
+    def __init__(self, identity: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__("Waiting for the shared picture…", parent)
+        self.identity = identity
+        self.own = not identity
+        self.stop_button = QPushButton("Stop sharing" if self.own else "Stop share")
+        self.stop_button.setToolTip(
+            "Stop sharing your screen" if self.own else "Stop this guest's screen share"
+        )
+        self.bar_layout.addWidget(self.stop_button)
+        self.stop_button.clicked.connect(lambda _checked=False: self.stop_clicked.emit(identity))
+        self.setTitle(title)

@@ -1,5 +1,6 @@
 """The stage's layouts (hostdesk/ui/stage_layout.py): every picture keeps its aspect, the tiles
-share the area without overlapping, and the speaker layout shows its focus largest."""
+share the area without overlapping, the speaker layout shows its focus largest, and a screen
+share is shown large whatever the layout."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import itertools
 
 import pytest
 
-from hostdesk.ui.stage_layout import ASPECT, GAP, Cell, focus, grid
+from hostdesk.ui.stage_layout import ASPECT, GAP, Cell, focus, grid, stage
 
 BAR = 36
 
@@ -93,3 +94,19 @@ def test_a_tall_area_puts_the_strip_along_the_bottom_a_wide_one_on_the_right() -
 def test_a_focus_on_nobody_or_a_stage_of_one_is_the_grid() -> None:
     assert focus(3, -1, 900, 500, bar=BAR) == grid(3, 900, 500, bar=BAR)
     assert focus(1, 0, 900, 500, bar=BAR) == grid(1, 900, 500, bar=BAR)
+
+
+@pytest.mark.parametrize("speaker", [-1, 0, 2])
+def test_a_share_is_large_with_everyone_else_beside_it_whatever_the_layout(speaker: int) -> None:
+    # the host, two guests and a share (the last tile): the share large, the speaker or not
+    width, height = 1200, 640
+    cells = stage(4, width, height, bar=BAR, share=3, speaker=speaker)
+    assert cells == focus(4, 3, width, height, bar=BAR)
+    assert all(cells[3].width > 2 * c.width for c in cells[:3])
+
+
+def test_without_a_share_the_stage_is_the_chosen_layout() -> None:
+    assert stage(3, 900, 500, bar=BAR) == grid(3, 900, 500, bar=BAR)
+    assert stage(3, 900, 500, bar=BAR, speaker=1) == focus(3, 1, 900, 500, bar=BAR)
+    # a share index beyond the tiles (a tile already gone) is no share
+    assert stage(3, 900, 500, bar=BAR, share=5, speaker=1) == focus(3, 1, 900, 500, bar=BAR)
