@@ -125,8 +125,14 @@ class MainWindow(QMainWindow):
         side = QSplitter(Qt.Orientation.Vertical)
         for panel in (self.hands, self.audience, self.chat):
             side.addWidget(panel)
+        # The backstage sits over the stage, in its column: the side panels keep their height.
+        stage_column = QWidget()
+        column = QVBoxLayout(stage_column)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.backstage)
+        column.addWidget(self.stage, 1)
         main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(self.stage)
+        main.addWidget(stage_column)
         main.addWidget(side)
         main.setStretchFactor(0, 1)
         main.setStretchFactor(1, 0)
@@ -145,7 +151,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.waiting_bar)
         layout.addWidget(self.banner)
         layout.addWidget(self.time_up)
-        layout.addWidget(self.backstage)
         layout.addWidget(main, 1)
         self.setCentralWidget(central)
         self.statusBar().showMessage("Ready")

@@ -46,6 +46,7 @@ TIMESTAMP_ROLE = _USER + 7
 #: Plain text, not an emoji: many desktops (and the offscreen platform) have no emoji font.
 HAND_MARK = "· hand up"
 ON_STAGE = " — on stage"
+BACKSTAGE = " — backstage"
 INVITED = " — invited"
 CHAT_MUTED = " — chat muted"
 
@@ -199,6 +200,8 @@ class AudienceModel(_MemberRows):
             text += f" {HAND_MARK}"
         if member.role is Role.GUEST:
             text += ON_STAGE
+        elif member.backstage:
+            text += BACKSTAGE
         elif member.identity in self.mirror.invitations:
             text += INVITED
         if member.chat_muted:

@@ -1,9 +1,10 @@
-"""The host's window with the host and two guests, run as its own process on a real X server
-(tests/ui/test_window_on_x.py starts Xvfb, a window manager and this, with QT_QPA_PLATFORM=xcb):
-the window places itself on the screen as on a laptop or a desktop, the guests (bots) publish
-colours and one a tone, and the whole screen is saved as a PNG. Prints, as its last line, a
-JSON object of what the test checks: the screen's available area, the window's frame, and where
-the bottom rows (the host's switches, the chat's input) are on the screen.
+"""The host's window with the host, two guests and a guest backstage, run as its own process on
+a real X server (tests/ui/test_window_on_x.py starts Xvfb, a window manager and this, with
+QT_QPA_PLATFORM=xcb): the window places itself on the screen as on a laptop or a desktop, the
+guests (bots) publish colours and one a tone, and the whole screen is saved as a PNG. Prints,
+as its last line, a JSON object of what the test checks: the screen's available area, the
+window's frame, and where the bottom rows (the host's switches, the chat's input) and the tiles
+are on the screen.
 
     python -m tests.ui.studio_on_x LIVEKIT_URL API_KEY API_SECRET OUT.png
 """
@@ -26,9 +27,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from hostdesk.backend import start_backend
 from hostdesk.config import LiveKitSettings, Settings
 from tests.support.api_fixtures import API_KEY, RunningApi
+from tests.support.bots import Bot
 from tests.support.desk_fixtures import Desk, bring_on_stage, eventually, host_window, viewer
 
-ORANGE, TEAL = (230, 120, 20), (20, 160, 150)
+ORANGE, TEAL, PURPLE = (230, 120, 20), (20, 160, 150), (130, 60, 200)
 
 
 def _on_screen(widget: QWidget) -> list[int]:
@@ -42,7 +44,10 @@ def _rect(rect: QRect) -> list[int]:
 
 
 def _shows(desk: Desk, index: int, rgb: tuple[int, int, int]) -> bool:
-    view = desk.window.stage.guest_tiles[index].view
+    return _view_shows(desk.window.stage.guest_tiles[index].view, rgb)
+
+
+def _view_shows(view: QWidget, rgb: tuple[int, int, int]) -> bool:
     image = view.grab().toImage()
     colour = image.pixelColor(image.width() // 2, image.height() // 2)
     seen = (colour.red(), colour.green(), colour.blue())
@@ -78,6 +83,10 @@ async def _show(desk: Desk, out: Path) -> dict[str, Any]:
         await eventually(lambda i=index, c=colour: _shows(desk, i, c), 20, f"guest {index}")
     levels = desk.window.stage_view.levels
     await eventually(lambda: levels.level(bots[0].identity) > 0.5, 10, "the guest's meter")
+    waiting = await _backstage_guest(desk, "Ann Backstage")
+    backstage = desk.window.backstage
+    tile = await eventually(lambda: backstage.tiles.get(waiting.identity), 10, "backstage tile")
+    await eventually(lambda: _view_shows(tile.view, PURPLE), 20, "the backstage guest")
     desk.window.chat.input.setText("Welcome, both of you!")
     desk.window.chat.send_button.click()
     await eventually(lambda: desk.window.chat_model.rowCount() == 1, 5, "the chat line")
@@ -95,7 +104,24 @@ async def _show(desk: Desk, out: Path) -> dict[str, Any]:
         "chat_input": _on_screen(window.chat.input),
         "status_bar": _on_screen(window.statusBar()),
         "tiles": [_on_screen(t) for t in [window.stage.host_tile, *window.stage.guest_tiles]],
+        "backstage_tiles": [_on_screen(t) for t in window.backstage.tiles.values()],
     }
+
+
+async def _backstage_guest(desk: Desk, name: str) -> Bot:
+    """A viewer the host sent backstage (the service, as an accepted invitation does), joined
+    there with its own token (as the page does) and showing a colour."""
+    bot = await viewer(desk, name)
+    service = desk.api.backend.service
+    await service.backstage.send(desk.room, bot.identity, desk.control.identity)
+    path = f"/api/rooms/{desk.room}/backstage/token"
+    given = await desk.api.request("POST", path, token=bot.token)
+    assert given.status == 200, given.body
+    backstage = Bot(bot.identity, given.body["token"], given.body["wsUrl"])
+    desk.api.bots.append(backstage)
+    await backstage.connect()
+    await backstage.publish_colour(PURPLE, size=(640, 360))
+    return backstage
 
 
 def main(argv: list[str]) -> int:

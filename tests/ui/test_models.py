@@ -24,6 +24,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from hostdesk.show.backstage import BACKSTAGE_ATTRIBUTE
 from hostdesk.show.mirror import ChatLine, ShowMirror
 from hostdesk.show.participants import Participant, question_attributes
 from hostdesk.show.roles import Role
@@ -129,6 +130,7 @@ def test_audience_rows_are_everyone_but_the_host_in_arrival_order(
     mirror.invitations.open("cat", 2_000)
     mirror.seen(viewer("dan", hand=500))
     mirror.invitations.open("dan", 2_000)
+    mirror.seen(replace(viewer("eve"), attributes={BACKSTAGE_ATTRIBUTE: "1"}))
 
     assert rows(model) == [
         "Ann",
@@ -136,9 +138,11 @@ def test_audience_rows_are_everyone_but_the_host_in_arrival_order(
         "Star Guest — on stage",
         "Cat — invited",
         "Dan · hand up — invited",
+        "Eve — backstage",
     ]
-    assert [model.identity_at(row) for row in range(5)] == ["ann", "bob", "star", "cat", "dan"]
-    assert model.identity_at(5) is None and model.identity_at(-1) is None
+    identities = ["ann", "bob", "star", "cat", "dan", "eve"]
+    assert [model.identity_at(row) for row in range(6)] == identities
+    assert model.identity_at(6) is None and model.identity_at(-1) is None
 
 
 def test_audience_roles_carry_identity_role_hand_and_invitation(

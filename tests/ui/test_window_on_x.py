@@ -146,6 +146,8 @@ async def test_the_studio_opens_inside_the_screen_above_its_taskbar(
         assert _inside(seen[part], seen["available"]), (part, seen)
     for tile in seen["tiles"]:
         assert _inside(tile, seen["frame"]), seen
+    assert len(seen["backstage_tiles"]) == 1, seen
+    assert _inside(seen["backstage_tiles"][0], seen["frame"]), seen
     assert seen["frame"] != seen["window"]  # Openbox framed it: a title bar above
     # A laptop's screen is used to its edges; a desktop's keeps some room around the window.
     if width < 1600:
