@@ -3,7 +3,8 @@
 guest's picture and sound come back as plain bytes, so the window never touches the SDK.
 
 It is open only while someone is backstage (the window decides); the show's own session and
-its on-air tracks are not touched.
+its on-air tracks are not touched. Like the show's session it comes back by itself after a
+drop, with a fresh token per attempt, and publishes the same talkback track again.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from livekit import rtc
 
 from hostdesk.livekit.media import AudioOut
 from hostdesk.livekit.track_router import CAMERA, MICROPHONE, TrackRouter, source_of
+from hostdesk.show.connection import ConnectionState
 from hostdesk.show.events import Event
 from hostdesk.tasks import TaskSet
 
@@ -23,18 +26,43 @@ log = logging.getLogger("hostdesk.livekit")
 
 CONNECT_TIMEOUT = 10.0
 TALKBACK = "talkback"
+#: Waits before each attempt to come back after a drop (the last one repeats), as the show's own
+#: session does (hostdesk.livekit.session).
+RECONNECT_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
+#: Disconnections that are not a drop: the host left, joined the backstage from somewhere else,
+#: or the show ended (its backstage room deleted). Anything else (a server that restarted or
+#: shut down, a lost network, the host's place in the room removed) is retried while the window
+#: still wants the backstage.
+_FINAL = {
+    rtc.DisconnectReason.CLIENT_INITIATED: "",
+    rtc.DisconnectReason.DUPLICATE_IDENTITY: "the host joined the backstage from somewhere else",
+    rtc.DisconnectReason.ROOM_DELETED: "the backstage was closed",
+}
+
+#: A fresh token for each attempt to come back (tokens live minutes).
+Renew = Callable[[], str]
 
 
 class BackstageSession:
     """Events (on the loop): `guest_frame(identity, width, height, bgra)`,
-    `guest_audio(identity, pcm)`, `guest_gone(identity)` (their tracks or they left)."""
+    `guest_audio(identity, pcm)`, `guest_gone(identity)` (their tracks or they left, or the
+    connection dropped), `state_changed(state, reason)` (LIVE, RECONNECTING while it comes back
+    by itself, DISCONNECTED when it will not, OFFLINE once closed)."""
 
     def __init__(self) -> None:
         self.guest_frame: Event[[str, int, int, memoryview]] = Event()
         self.guest_audio: Event[[str, bytes]] = Event()
         self.guest_gone: Event[[str]] = Event()
+        self.state_changed: Event[[ConnectionState, str]] = Event()
+        self.state = ConnectionState.OFFLINE
         self._room: rtc.Room | None = None
         self._talkback: AudioOut | None = None
+        self._talkback_on = True
+        self._url = ""
+        self._token = ""
+        self._renew: Renew | None = None
+        self._closing = False
+        self._reconnecting: asyncio.Task[None] | None = None
         self._router = TrackRouter()
         self._router.frame.connect(self._on_frame)
         self._router.pcm.connect(self._on_pcm)
@@ -44,40 +72,120 @@ class BackstageSession:
     def connected(self) -> bool:
         return self._room is not None
 
-    async def connect(self, url: str, token: str) -> None:
-        """Joins the backstage room with the host's token and publishes the talkback."""
+    def _set_state(self, state: ConnectionState, reason: str = "") -> None:
+        self.state = state
+        self.state_changed.emit(state, reason)
+
+    async def connect(self, url: str, token: str, renew: Renew | None = None) -> None:
+        """Joins the backstage room with the host's token and publishes the talkback; after a
+        drop it comes back by itself (asking `renew` for a fresh token each time) until
+        `close`."""
+        self._closing = False
+        self._url, self._token, self._renew = url, token, renew
+        self._talkback = AudioOut(TALKBACK)
+        try:
+            await self._open()
+        except BaseException:
+            await self.close()
+            raise
+        self._set_state(ConnectionState.LIVE)
+
+    async def _open(self) -> None:
         room = rtc.Room()
         room.on("track_subscribed", self._on_track_subscribed)
         room.on("track_unsubscribed", self._on_track_unsubscribed)
         room.on("participant_disconnected", self._on_participant_left)
+        # A late event of a room already dropped must not touch the one that replaced it.
+        room.on("disconnected", lambda reason: self._on_disconnected(room, reason))
         try:
-            await asyncio.wait_for(room.connect(url, token), CONNECT_TIMEOUT)
-            talkback = AudioOut(TALKBACK)
-            self._room, self._talkback = room, talkback
-            options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
-            await room.local_participant.publish_track(talkback.track, options)
+            await asyncio.wait_for(room.connect(self._url, self._token), CONNECT_TIMEOUT)
+            self._room = room
+            await self._publish(room)
         except BaseException:
-            await self.close()
+            self._room = None
             with contextlib.suppress(Exception):
                 await room.disconnect()
             raise
 
+    async def _publish(self, room: rtc.Room) -> None:
+        talkback = self._talkback
+        if talkback is None:
+            return
+        options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
+        await room.local_participant.publish_track(talkback.track, options)
+        self._apply_talkback()
+
     def push_talkback(self, pcm: bytes) -> None:
         """A 10 ms chunk of the host's microphone (the same capture the show's room gets)."""
-        if self._talkback is not None:
+        if self._talkback is not None and self._talkback_on:
             self._talkback.push_pcm(pcm)
 
+    def set_talkback(self, on: bool) -> None:
+        """The host's microphone on or off: off, the talkback is muted and nothing is sent (also
+        after a reconnection)."""
+        self._talkback_on = on
+        self._apply_talkback()
+
+    def _apply_talkback(self) -> None:
+        if self._talkback is not None:
+            if self._talkback_on:
+                self._talkback.track.unmute()
+            else:
+                self._talkback.track.mute()
+
     async def close(self) -> None:
-        await self._router.aclose()
+        self._closing = True
+        reconnecting, self._reconnecting = self._reconnecting, None
+        if reconnecting is not None:
+            reconnecting.cancel()
+        await self._drop_room()
         await self._tasks.aclose()
         self._tasks = TaskSet(log)
-        room, self._room = self._room, None
-        if room is not None:
-            with contextlib.suppress(Exception):
-                await room.disconnect()
         talkback, self._talkback = self._talkback, None
         if talkback is not None:
             await talkback.aclose()
+        if self.state is not ConnectionState.OFFLINE:
+            self._set_state(ConnectionState.OFFLINE)
+
+    async def _drop_room(self) -> None:
+        await self._router.aclose()
+        room, self._room = self._room, None
+        if room is not None:
+            for identity in list(room.remote_participants):
+                self.guest_gone.emit(identity)
+            with contextlib.suppress(Exception):
+                await room.disconnect()
+
+    def _on_disconnected(self, room: rtc.Room, reason: rtc.DisconnectReason.ValueType) -> None:
+        if self._closing or room is not self._room or self._reconnecting is not None:
+            return
+        if reason in _FINAL:
+            self._set_state(ConnectionState.DISCONNECTED, _FINAL[reason])
+            self._tasks.spawn(self._drop_room(), name="backstage dropped")
+            return
+        log.info("the backstage connection dropped (reason %s): reconnecting", reason)
+        self._set_state(ConnectionState.RECONNECTING, "LiveKit dropped the connection")
+        self._reconnecting = self._tasks.spawn(self._reconnect(), name="backstage reconnect")
+
+    async def _reconnect(self) -> None:
+        await self._drop_room()
+        attempt = 0
+        try:
+            while not self._closing:
+                await asyncio.sleep(RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS) - 1)])
+                attempt += 1
+                try:
+                    if self._renew is not None:
+                        self._token = self._renew()
+                    await self._open()
+                except Exception as exc:
+                    log.info("backstage reconnect attempt %d failed: %s", attempt, exc)
+                    self._set_state(ConnectionState.RECONNECTING, f"retrying ({exc})")
+                    continue
+                self._set_state(ConnectionState.LIVE)
+                return
+        finally:
+            self._reconnecting = None
 
     def _on_track_subscribed(
         self, track: rtc.Track, publication: rtc.RemoteTrackPublication, p: rtc.RemoteParticipant

@@ -45,7 +45,7 @@ class BackstagePanel(QFrame):
         super().__init__(parent)
         self.setObjectName("backstage")
         self.tiles: dict[str, BackstageTile] = {}
-        note = QLabel(BACKSTAGE_NOTE)
+        self.note = note = QLabel(BACKSTAGE_NOTE)
         note.setObjectName("muted")
         note.setTextFormat(Qt.TextFormat.PlainText)
         self._row = QHBoxLayout()
@@ -57,6 +57,10 @@ class BackstagePanel(QFrame):
         layout.addWidget(note)
         layout.addLayout(self._row)
         self.hide()
+
+    def set_note(self, text: str) -> None:
+        """The line above the tiles: what the backstage is, or how its connection is."""
+        self.note.setText(text)
 
     def add_tile(self, identity: str, name: str) -> BackstageTile:
         tile = BackstageTile(identity, name)

@@ -11,12 +11,14 @@ from collections.abc import Callable
 from typing import Protocol
 
 from hostdesk.host import HostControl
+from hostdesk.show.connection import ConnectionState
 from hostdesk.show.events import Event
 from hostdesk.show.mirror import Member
 from hostdesk.tasks import TaskSet
-from hostdesk.ui.backstage_panel import BackstagePanel
+from hostdesk.ui.backstage_panel import BACKSTAGE_NOTE, BackstagePanel
 from hostdesk.ui.bridge import Bridge
 from hostdesk.ui.media.audio import AudioPlayer
+from hostdesk.ui.tile_meters import TileMeters
 from hostdesk.ui.video_view import BGRA
 
 log = logging.getLogger("hostdesk.ui")
@@ -28,12 +30,30 @@ class BackstageFeed(Protocol):
     guest_frame: Event[[str, int, int, memoryview]]
     guest_audio: Event[[str, bytes]]
     guest_gone: Event[[str]]
+    state_changed: Event[[ConnectionState, str]]
 
     @property
     def connected(self) -> bool: ...
-    async def connect(self, url: str, token: str) -> None: ...
+    async def connect(
+        self, url: str, token: str, renew: Callable[[], str] | None = None
+    ) -> None: ...
     async def close(self) -> None: ...
     def push_talkback(self, pcm: bytes) -> None: ...
+    def set_talkback(self, on: bool) -> None: ...
+
+
+#: The backstage's note while its connection comes back by itself, and once it will not.
+RECONNECTING_NOTE = "Backstage: the connection dropped, reconnecting…"
+DISCONNECTED_NOTE = "Backstage: disconnected"
+
+
+def connection_note(state: ConnectionState, reason: str) -> str:
+    """The line above the backstage tiles for the backstage connection's state."""
+    if state is ConnectionState.RECONNECTING:
+        return RECONNECTING_NOTE
+    if state is ConnectionState.DISCONNECTED:
+        return f"{DISCONNECTED_NOTE} ({reason})" if reason else DISCONNECTED_NOTE
+    return BACKSTAGE_NOTE
 
 
 class BackstageView:
@@ -48,8 +68,10 @@ class BackstageView:
         self.panel, self.control, self.feed = panel, control, feed
         self._on_problem = on_problem
         self._players: dict[str, AudioPlayer] = {}
+        self.meters = TileMeters(panel, panel.tiles.get)
         self._tasks = TaskSet(log)
         self._wanted = False  # whether the backstage connection should be open
+        self._microphone = True  # the host's microphone: off, the talkback is too
         panel.take_live_clicked.connect(lambda i: bridge.run("Take live", control.take_live(i), i))
         panel.send_back_clicked.connect(lambda i: bridge.run("Send back", control.send_back(i), i))
         control.mirror.member_changed.connect(self._changed)
@@ -59,21 +81,31 @@ class BackstageView:
             feed.guest_frame.connect(self._on_frame)
             feed.guest_audio.connect(self._on_audio)
             feed.guest_gone.connect(self._on_gone)
+            feed.state_changed.connect(self._on_state)
 
     def talkback(self, pcm: bytes) -> None:
-        if self.feed is not None and self._wanted:
+        if self.feed is not None and self._wanted and self._microphone:
             self.feed.push_talkback(pcm)
+
+    def set_microphone(self, on: bool) -> None:
+        """The host turned their microphone on or off: the backstage hears them as the
+        audience does (off, the talkback is muted and nothing more is sent)."""
+        self._microphone = on
+        if self.feed is not None:
+            self.feed.set_talkback(on)
 
     def _changed(self, _index: int, _member: Member) -> None:
         backstage = {m.identity: m for m in self.control.mirror.backstage}
         for identity in [i for i in self.panel.tiles if i not in backstage]:
             self.panel.remove_tile(identity)
+            self.meters.forget(identity)
             player = self._players.pop(identity, None)
             if player is not None:
                 player.stop()
         for identity, member in backstage.items():
             if identity not in self.panel.tiles:
                 self.panel.add_tile(identity, member.name)
+                self.meters.track(identity)
                 player = AudioPlayer(self._on_problem)
                 player.start()
                 self._players[identity] = player
@@ -88,9 +120,13 @@ class BackstageView:
     async def _open(self) -> None:
         assert self.feed is not None
         c = self.control
+
+        def renew() -> str:  # a fresh token for each attempt to come back after a drop
+            return c.service.backstage.host_token(c.room, c.identity, c.name).token
+
         try:
             given = c.service.backstage.host_token(c.room, c.identity, c.name)
-            await self.feed.connect(given.ws_url, given.token)
+            await self.feed.connect(given.ws_url, given.token, renew)
         except Exception as exc:  # a LiveKit or token problem: the show goes on
             self._wanted = False
             self._on_problem(f"Could not open the backstage: {exc}")
@@ -104,9 +140,13 @@ class BackstageView:
             tile.view.set_frame(width, height, bgra, BGRA)
 
     def _on_audio(self, identity: str, pcm: bytes) -> None:
+        self.meters.feed(identity, pcm)
         player = self._players.get(identity)
         if player is not None:
             player.write(pcm)
+
+    def _on_state(self, state: ConnectionState, reason: str) -> None:
+        self.panel.set_note(connection_note(state, reason))
 
     def _on_gone(self, identity: str) -> None:
         tile = self.panel.tiles.get(identity)
@@ -119,6 +159,7 @@ class BackstageView:
         mirror.member_changed.disconnect(self._changed)
         mirror.member_added.disconnect(self._changed)
         mirror.member_removed.disconnect(self._changed)
+        self.meters.stop()
         for player in self._players.values():
             player.stop()
         self._players.clear()
