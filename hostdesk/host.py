@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Protocol
 
+from hostdesk.host_shares import HostShares
 from hostdesk.service import ShowService, now_ms
 from hostdesk.show import messages, rules, stage
 from hostdesk.show.blocks import Block
@@ -54,7 +55,7 @@ class Session(Protocol):
     async def send(self, message: DataMessage, to: list[str] | None = None) -> None: ...
 
 
-class HostControl:
+class HostControl(HostShares):
     """Events: `notice(text)` for things the host should read; `failed(text)` for errors."""
 
     def __init__(

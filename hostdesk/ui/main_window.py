@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
             self.backstage, control, backstage, self.bridge, self._notice
         )
         self.capture = HostCapture(session, self.stage.host_view, self._notice, self._host_pcm)
-        self.screen_share = ScreenShareView(self.stage, session, self.bridge, self._notice)
+        self.screen_share = ScreenShareView(self.stage, session, control, self.bridge, self._notice)
         self.moderation = ModerationView(
             self, self.chat, self.chat_model, control, self.bridge, self.ask_block
         )
@@ -399,6 +399,6 @@ class MainWindow(QMainWindow):
         self.stage_view.close()
         self.going_live.cancel()
         self.capture.stop()
-        self.screen_share.stop()
+        self.screen_share.close()
         super().closeEvent(event)
         self.closed.emit()

@@ -1,67 +1,51 @@
-"""The host's own screen share from the window: Share screen publishes the host's screen
-(Qt's `QScreenCapture`) as a second video track (`SCREEN_SHARE`, hostdesk.livekit.session) and
-shows it large above the stage; Stop sharing ends it. Where there is no screen to capture
-(offscreen Qt, the tests), `test_picture` stands in for it.
+"""Screen shares in the window. The host's own: Share screen offers the screens and windows to
+share (hostdesk.ui.share_sources), publishes the chosen one as a second video track
+(`SCREEN_SHARE`, hostdesk.livekit.session) and shows it as a stage tile ("Your screen"), large
+with the cameras beside it; Stop sharing (the button or the tile's) ends it. Where there is no
+screen to capture (offscreen Qt, the tests), `test_picture` stands in for it. The guests'
+shares are tiles too (hostdesk.ui.share_view).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol
 
-from PySide6.QtGui import QGuiApplication, QImage
-from PySide6.QtMultimedia import QMediaCaptureSession, QScreenCapture, QVideoSink
+from PySide6.QtGui import QImage
 
+from hostdesk.show.connection import ConnectionState
+from hostdesk.show.mirror import ShowMirror
 from hostdesk.ui.bridge import Bridge
-from hostdesk.ui.media.camera import FrameForwarder
-from hostdesk.ui.media.frames import FrameSink, rgba_bytes
-from hostdesk.ui.media.pacing import precise_timer
+from hostdesk.ui.media.frames import FrameSink
+from hostdesk.ui.share_sources import (
+    CaptureSource,
+    PictureSource,
+    ShareChoice,
+    ShareMenu,
+    available_choices,
+)
+from hostdesk.ui.share_view import GuestShares, ShareFeed
 from hostdesk.ui.stage_panel import StagePanel
+from hostdesk.ui.stage_tile import ShareTile
 from hostdesk.ui.video_view import RGBA, VideoView
 
-#: The size a share is published at, and how often a test picture is sent.
+#: The size a share is published at.
 SHARE_SIZE = (1280, 720)
-PICTURE_FPS = 15
+OWN_TITLE = "Your screen"
+NOTHING_TO_SHARE = "Screen share: this computer offers no screen or window to share"
 
 
-class ShareSession(Protocol):
+class ShareSession(ShareFeed, Protocol):
     async def share_screen(self, width: int, height: int) -> FrameSink: ...
     async def stop_share(self) -> None: ...
 
 
-class ScreenSource:
-    """The primary screen through QtMultimedia."""
+class ShareControl(Protocol):
+    """What the window's controller does for shares (hostdesk.host.HostControl)."""
 
-    def __init__(self, sink: FrameSink, on_error: Callable[[str], None]) -> None:
-        self._capture = QScreenCapture()
-        self._capture.setScreen(QGuiApplication.primaryScreen())
-        self._capture.errorOccurred.connect(lambda _e, text: on_error(f"Screen share: {text}"))
-        self._session = QMediaCaptureSession()
-        self._session.setScreenCapture(self._capture)
-        self._video = QVideoSink()
-        self._session.setVideoSink(self._video)
-        self._forwarder = FrameForwarder(sink)
-        self._video.videoFrameChanged.connect(self._forwarder.forward)
+    mirror: ShowMirror
 
-    def start(self) -> None:
-        self._capture.start()
-
-    def stop(self) -> None:
-        self._capture.stop()
-
-
-class PictureSource:
-    """One picture sent over and over, as a screen that never changes."""
-
-    def __init__(self, picture: QImage, sink: FrameSink) -> None:
-        self._frame = (picture.width(), picture.height(), rgba_bytes(picture))
-        self._timer = precise_timer(1000 // PICTURE_FPS, lambda: sink(*self._frame))
-
-    def start(self) -> None:
-        self._timer.start()
-
-    def stop(self) -> None:
-        self._timer.stop()
+    def stop_share(self, identity: str) -> Coroutine[Any, Any, None]: ...
 
 
 class ScreenShareView:
@@ -69,55 +53,104 @@ class ScreenShareView:
         self,
         panel: StagePanel,
         session: ShareSession,
+        control: ShareControl,
         bridge: Bridge,
         on_problem: Callable[[str], None],
     ) -> None:
         self._panel, self._session, self._bridge = panel, session, bridge
         self._on_problem = on_problem
         self.test_picture: QImage | None = None
-        self.view = VideoView("Your screen share")
-        self.view.hide()
-        layout = panel.layout()
-        assert layout is not None
-        layout.insertWidget(0, self.view, 2)  # type: ignore[attr-defined]  # a QVBoxLayout
-        self._source: ScreenSource | PictureSource | None = None
+        self.tile: ShareTile | None = None
+        self.menu: ShareMenu | None = None
+        self._source: CaptureSource | PictureSource | None = None
+        self.guests = GuestShares(panel, control.mirror, session, control.stop_share, bridge)
         panel.share_toggled.connect(self._toggled)
+        panel.stop_share_clicked.connect(self._stop_clicked)
+        session.state_changed.connect(self._on_state)
 
     @property
     def sharing(self) -> bool:
         return self._source is not None
 
-    def _toggled(self, on: bool) -> None:
-        self._bridge.run("Screen share", self._start() if on else self._stop())
+    @property
+    def view(self) -> VideoView | None:
+        """The host's own share's picture, while sharing."""
+        return self.tile.view if self.tile is not None else None
 
-    async def _start(self) -> None:
+    def _toggled(self, on: bool) -> None:
+        if not on:
+            self._bridge.run("Screen share", self._stop())
+        elif self.test_picture is not None:
+            self._bridge.run("Screen share", self._start(None))
+        else:
+            self._offer(available_choices())
+
+    def _offer(self, choices: list[ShareChoice]) -> None:
+        """One thing to share starts at once; several are offered in a menu under the button."""
+        if not choices:
+            self._on_problem(NOTHING_TO_SHARE)
+            self._cancel()
+        elif len(choices) == 1:
+            self._chosen(choices[0])
+        else:
+            button = self._panel.share_button
+            self.menu = ShareMenu(choices, self._chosen, self._cancel, button)
+            self.menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+
+    def _chosen(self, choice: ShareChoice) -> None:
+        self.menu = None
+        self._bridge.run("Screen share", self._start(choice))
+
+    def _cancel(self) -> None:
+        self.menu = None
+        self._panel.share_button.setChecked(False)
+
+    def _stop_clicked(self, identity: str) -> None:
+        if not identity:  # the host's own tile
+            self._panel.share_button.setChecked(False)
+
+    async def _start(self, choice: ShareChoice | None) -> None:
         try:
             push = await self._session.share_screen(*SHARE_SIZE)
         except Exception:
             self._panel.share_button.setChecked(False)
             raise
-        view = self.view
+        self._stop_source()
+        tile = self.tile = self._panel.add_share_tile("", OWN_TITLE)
+        view = tile.view
 
         def sink(width: int, height: int, rgba: bytes) -> None:
             push(width, height, rgba)
             view.set_frame(width, height, rgba, RGBA)
 
         picture = self.test_picture
-        if picture is not None:
+        if choice is None and picture is not None:
             self._source = PictureSource(picture, sink)
         else:
-            self._source = ScreenSource(sink, self._on_problem)
+            assert choice is not None
+            self._source = CaptureSource(choice, sink, self._on_problem)
         self._source.start()
-        view.show()
 
     async def _stop(self) -> None:
-        self.stop()
+        self._stop_source()
         await self._session.stop_share()
 
-    def stop(self) -> None:
-        """Stops capturing (the window closes; the session ends the track as it closes)."""
+    def _stop_source(self) -> None:
         if self._source is not None:
             self._source.stop()
             self._source = None
-        self.view.hide()
-        self.view.clear()
+        if self.tile is not None:
+            self._panel.remove_share_tile(self.tile)
+            self.tile = None
+
+    def _on_state(self, state: ConnectionState, _reason: str) -> None:
+        # The session has ended its share track with the connection: the button says so too.
+        if state in (ConnectionState.OFFLINE, ConnectionState.DISCONNECTED) and self.sharing:
+            self._panel.share_button.setChecked(False)
+
+    def close(self) -> None:
+        """Stops capturing and listening (the window closes; the session ends the track as it
+        closes)."""
+        self._session.state_changed.disconnect(self._on_state)
+        self._stop_source()
+        self.guests.close()
