@@ -104,7 +104,9 @@ class GuestShares:
         self._drop(identity)
 
     def _on_state(self, state: ConnectionState, _reason: str) -> None:
-        if state in (ConnectionState.OFFLINE, ConnectionState.DISCONNECTED):
+        # No frozen last frame while the connection is away; a share still on comes back with
+        # its next frame.
+        if state is not ConnectionState.LIVE:
             for identity in list(self.tiles):
                 self._drop(identity)
 

@@ -1,6 +1,6 @@
 """Guests' screen shares on the stage (hostdesk/ui/share_view.py), fed as the host's session
 delivers them: a tile per sharing guest, gone when the share ends, the guest leaves the stage
-or the connection ends; Stop share asks the controller and says why when it cannot."""
+or the connection is away; Stop share asks the controller and says why when it cannot."""
 
 from __future__ import annotations
 
@@ -87,7 +87,9 @@ def test_frames_from_someone_not_on_stage_make_no_tile(stage: Stage) -> None:
     assert stage.panel.share_tiles == []
 
 
-@pytest.mark.parametrize("how", ["share ended", "left the stage", "connection ended"])
+@pytest.mark.parametrize(
+    "how", ["share ended", "left the stage", "connection ended", "reconnecting"]
+)
 def test_the_tile_goes_with_the_share(stage: Stage, how: str) -> None:
     stage.feed.frame("ann")
     assert stage.titles() == ["Ann's screen"]
@@ -95,8 +97,10 @@ def test_the_tile_goes_with_the_share(stage: Stage, how: str) -> None:
         stage.feed.share_ended.emit("ann")
     elif how == "left the stage":
         stage.mirror.apply(Left("ann"))
-    else:
+    elif how == "connection ended":
         stage.feed.state_changed.emit(ConnectionState.DISCONNECTED, "gone")
+    else:
+        stage.feed.state_changed.emit(ConnectionState.RECONNECTING, "connection lost")
     assert stage.panel.share_tiles == []
 
 
@@ -120,4 +124,14 @@ async def test_a_stop_that_fails_says_why_and_keeps_the_tile(stage: Stage) -> No
     stage.panel.share_tiles[0].stop_button.click()
     await asyncio.sleep(0.01)
     assert stage.errors == ["Stop share: No screen share to stop"]
+    assert stage.titles() == ["Ann's screen"]
+
+
+def test_a_share_still_on_after_a_reconnection_comes_back_with_its_next_frame(
+    stage: Stage,
+) -> None:
+    stage.feed.frame("ann")
+    stage.feed.state_changed.emit(ConnectionState.RECONNECTING, "connection lost")
+    stage.feed.state_changed.emit(ConnectionState.LIVE, "")
+    stage.feed.frame("ann")
     assert stage.titles() == ["Ann's screen"]
