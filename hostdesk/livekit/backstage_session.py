@@ -46,13 +46,15 @@ Renew = Callable[[], str]
 class BackstageSession:
     """Events (on the loop): `guest_frame(identity, width, height, bgra)`,
     `guest_audio(identity, pcm)`, `guest_gone(identity)` (their tracks or they left, or the
-    connection dropped), `state_changed(state, reason)` (LIVE, RECONNECTING while it comes back
-    by itself, DISCONNECTED when it will not, OFFLINE once closed)."""
+    connection dropped), `guest_microphone(identity, on)` (their microphone there and
+    unmuted), `state_changed(state, reason)` (LIVE, RECONNECTING while it comes back by itself,
+    DISCONNECTED when it will not, OFFLINE once closed)."""
 
     def __init__(self) -> None:
         self.guest_frame: Event[[str, int, int, memoryview]] = Event()
         self.guest_audio: Event[[str, bytes]] = Event()
         self.guest_gone: Event[[str]] = Event()
+        self.guest_microphone: Event[[str, bool]] = Event()
         self.state_changed: Event[[ConnectionState, str]] = Event()
         self.state = ConnectionState.OFFLINE
         self._room: rtc.Room | None = None
@@ -95,6 +97,8 @@ class BackstageSession:
         room.on("track_subscribed", self._on_track_subscribed)
         room.on("track_unsubscribed", self._on_track_unsubscribed)
         room.on("participant_disconnected", self._on_participant_left)
+        room.on("track_muted", self._on_mute)
+        room.on("track_unmuted", self._on_mute)
         # A late event of a room already dropped must not touch the one that replaced it.
         room.on("disconnected", lambda reason: self._on_disconnected(room, reason))
         try:
@@ -152,6 +156,7 @@ class BackstageSession:
         room, self._room = self._room, None
         if room is not None:
             for identity in list(room.remote_participants):
+                self.guest_microphone.emit(identity, False)
                 self.guest_gone.emit(identity)
             with contextlib.suppress(Exception):
                 await room.disconnect()
@@ -191,13 +196,23 @@ class BackstageSession:
         self, track: rtc.Track, publication: rtc.RemoteTrackPublication, p: rtc.RemoteParticipant
     ) -> None:
         self._router.subscribed(track, publication, p.identity)
+        if source_of(publication, track) == MICROPHONE:
+            self.guest_microphone.emit(p.identity, not publication.muted)
 
     def _on_track_unsubscribed(
         self, track: rtc.Track, publication: rtc.RemoteTrackPublication, p: rtc.RemoteParticipant
     ) -> None:
         self._tasks.spawn(self._router.unsubscribed(publication))
-        if source_of(publication, track) == CAMERA:
+        source = source_of(publication, track)
+        if source == CAMERA:
             self.guest_gone.emit(p.identity)
+        elif source == MICROPHONE:
+            self.guest_microphone.emit(p.identity, False)
+
+    def _on_mute(self, p: rtc.Participant, publication: rtc.TrackPublication) -> None:
+        if isinstance(p, rtc.RemoteParticipant) and publication.track is not None:
+            if source_of(publication, publication.track) == MICROPHONE:
+                self.guest_microphone.emit(p.identity, not publication.muted)
 
     def _on_frame(
         self, identity: str, source: str, width: int, height: int, bgra: memoryview
@@ -210,4 +225,5 @@ class BackstageSession:
             self.guest_audio.emit(identity, pcm)
 
     def _on_participant_left(self, p: rtc.RemoteParticipant) -> None:
+        self.guest_microphone.emit(p.identity, False)
         self.guest_gone.emit(p.identity)

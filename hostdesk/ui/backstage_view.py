@@ -30,6 +30,7 @@ class BackstageFeed(Protocol):
     guest_frame: Event[[str, int, int, memoryview]]
     guest_audio: Event[[str, bytes]]
     guest_gone: Event[[str]]
+    guest_microphone: Event[[str, bool]]
     state_changed: Event[[ConnectionState, str]]
 
     @property
@@ -81,6 +82,7 @@ class BackstageView:
             feed.guest_frame.connect(self._on_frame)
             feed.guest_audio.connect(self._on_audio)
             feed.guest_gone.connect(self._on_gone)
+            feed.guest_microphone.connect(self._on_microphone)
             feed.state_changed.connect(self._on_state)
 
     def talkback(self, pcm: bytes) -> None:
@@ -104,7 +106,9 @@ class BackstageView:
                 player.stop()
         for identity, member in backstage.items():
             if identity not in self.panel.tiles:
-                self.panel.add_tile(identity, member.name)
+                tile = self.panel.add_tile(identity, member.name)
+                # The picture's overlay (the meter, "MIC OFF") until their microphone arrives.
+                tile.view.set_caption(member.name, False, "")
                 self.meters.track(identity)
                 player = AudioPlayer(self._on_problem)
                 player.start()
@@ -144,6 +148,11 @@ class BackstageView:
         player = self._players.get(identity)
         if player is not None:
             player.write(pcm)
+
+    def _on_microphone(self, identity: str, on: bool) -> None:
+        tile = self.panel.tiles.get(identity)
+        if tile is not None:
+            tile.view.set_caption(tile.title(), on, "")
 
     def _on_state(self, state: ConnectionState, reason: str) -> None:
         self.panel.set_note(connection_note(state, reason))

@@ -18,8 +18,10 @@ from hostdesk.livekit.backstage_session import TALKBACK
 from hostdesk.show.connection import ConnectionState
 from hostdesk.show.roles import Role
 from hostdesk.tasks import TaskSet
+from hostdesk.ui import tile_overlay
 from hostdesk.ui.backstage_view import RECONNECTING_NOTE
 from hostdesk.ui.levels import rms_dbfs
+from hostdesk.ui.theme import colour
 from hostdesk.ui.video_view import VideoView
 from tests.support.api_fixtures import StartApi
 from tests.support.bots import Bot
@@ -68,6 +70,14 @@ async def _sent_backstage(desk: Desk, bot: Bot) -> Bot:
     backstage = Bot(bot.identity, given.body["token"], given.body["wsUrl"])
     desk.api.bots.append(backstage)
     return await backstage.connect()
+
+
+def _meter_lit(view: VideoView) -> bool:
+    """Whether the meter drawn on the picture is lit at its foot (what the host sees)."""
+    image = view.grab().toImage()
+    foot = tile_overlay.meter_area(view.rect()).adjusted(2, 2, -2, -2)
+    seen = image.pixelColor(foot.center().x(), foot.bottom() - 1)
+    return seen in (colour("speaking"), colour("warn"))
 
 
 def _talkback_of(desk: Desk, bot: Bot) -> rtc.RemoteAudioTrack | None:
@@ -182,6 +192,10 @@ async def test_each_backstage_guest_has_a_meter_that_moves_with_their_sound(
     assert sorted(seen_loud)[len(seen_loud) // 2] > 0.6, seen_loud
     assert seen_quiet == [0.0] * 40
     assert desk.window.backstage_view.meters.level(quiet.identity) == 0.0
+    # Drawn on the pictures: both microphones are on, only the loud one's meter is lit.
+    assert loud_tile.view.mic_on and quiet_tile.view.mic_on
+    await eventually(lambda: _meter_lit(loud_tile.view), 5, "Lou's meter drawn")
+    assert not _meter_lit(quiet_tile.view)
 
     loud_tone.loud = False
     await eventually(lambda: loud_tile.view.level == 0.0, 5, "Lou's meter at rest")
