@@ -112,3 +112,25 @@ async def test_a_guests_share_has_its_own_tile_apart_from_their_camera_and_the_h
     await guest.wait_for(lambda: local.muted, 10)
     await eventually(lambda: not _share_tiles(desk), 10, "the share tile gone")
     assert stage.host_tile.size() == camera.size()  # the grid is back
+
+
+async def test_with_two_shares_on_stage_the_newest_is_large(desk: Desk) -> None:
+    await desk.go_live()
+    guest = await viewer(desk, "Ann Sharing")
+    await bring_on_stage(desk, guest)
+    await guest.publish_colour(ORANGE, (640, 360), rtc.TrackSource.SOURCE_SCREENSHARE)
+    [guests] = await eventually(lambda: _share_tiles(desk), 15, "the guest's share tile")
+    picture = QImage(640, 360, QImage.Format.Format_RGBA8888)
+    picture.fill(QColor(*BLUE))
+    share = desk.window.screen_share
+    share.test_picture = picture
+    desk.window.stage.share_button.click()
+    await eventually(lambda: len(_share_tiles(desk)) == 2, 10, "both shares")
+    own = share.tile
+    assert own is not None and _share_tiles(desk) == [guests, own]
+    assert own.width() > 2 * guests.width() and _in_stage(desk, guests)
+    await eventually(lambda: _shows(own.view, BLUE) and _shows(guests.view, ORANGE), 10)
+
+    own.stop_button.click()
+    await eventually(lambda: _share_tiles(desk) == [guests], 10, "the host's share gone")
+    assert guests.width() > 2 * desk.window.stage.host_tile.width()
