@@ -81,7 +81,7 @@ class ScreenShareView:
         if not on:
             self._bridge.run("Screen share", self._stop())
         elif self.test_picture is not None:
-            self._bridge.run("Screen share", self._start(None))
+            self._bridge.run("Screen share", self._start(self.test_picture))
         else:
             self._offer(available_choices())
 
@@ -98,18 +98,24 @@ class ScreenShareView:
             self.menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
 
     def _chosen(self, choice: ShareChoice) -> None:
-        self.menu = None
+        self._forget_menu()
         self._bridge.run("Screen share", self._start(choice))
 
     def _cancel(self) -> None:
-        self.menu = None
+        self._forget_menu()
         self._panel.share_button.setChecked(False)
+
+    def _forget_menu(self) -> None:
+        if self.menu is not None:
+            self.menu.deleteLater()
+            self.menu = None
 
     def _stop_clicked(self, identity: str) -> None:
         if not identity:  # the host's own tile
             self._panel.share_button.setChecked(False)
 
-    async def _start(self, choice: ShareChoice | None) -> None:
+    async def _start(self, what: ShareChoice | QImage) -> None:
+        """Shares a screen or window, or sends a picture in its place."""
         try:
             push = await self._session.share_screen(*SHARE_SIZE)
         except Exception:
@@ -123,12 +129,10 @@ class ScreenShareView:
             push(width, height, rgba)
             view.set_frame(width, height, rgba, RGBA)
 
-        picture = self.test_picture
-        if choice is None and picture is not None:
-            self._source = PictureSource(picture, sink)
+        if isinstance(what, QImage):
+            self._source = PictureSource(what, sink)
         else:
-            assert choice is not None
-            self._source = CaptureSource(choice, sink, self._on_problem)
+            self._source = CaptureSource(what, sink, self._on_problem)
         self._source.start()
 
     async def _stop(self) -> None:
