@@ -30,7 +30,7 @@ from hostdesk.show.participants import Participant, find, hand_down_attributes
 from hostdesk.show.roles import Role
 
 if TYPE_CHECKING:
-    from hostdesk.service import StageChange
+    from hostdesk.stage_service import StageChange
 
 log = logging.getLogger("hostdesk.service")
 

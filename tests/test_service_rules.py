@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from hostdesk import room_settings
-from hostdesk.service import Joined, ShowService, StageChange
+from hostdesk.service import Joined, ShowService
 from hostdesk.show import rules, stage
 from hostdesk.show.chat import CHAT_MUTED_ATTRIBUTE, ChatSettings
 from hostdesk.show.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -31,6 +31,7 @@ from hostdesk.show.participants import (
 from hostdesk.show.reservations import Reservations
 from hostdesk.show.roles import PERMISSIONS, Metadata, Role
 from hostdesk.show.stage_clock import ON_STAGE_ATTRIBUTE, StageSettings
+from hostdesk.stage_service import StageChange
 from tests.support.fakes import ROOM, FakeClock, FakeRooms, FakeTokens
 
 

@@ -33,12 +33,12 @@ from hostdesk.api.endpoints import (
 )
 from hostdesk.api.openapi import build_document
 from hostdesk.moderation import ROOM_NOT_FOUND
-from hostdesk.service import StageChange as ServiceStageChange
 from hostdesk.show import rules, stage
 from hostdesk.show.backstage import ROOM_NAME_RESERVED, backstage_of
 from hostdesk.show.blocks import BLOCKED_JOIN
 from hostdesk.show.participants import Participant, RoomSummary
 from hostdesk.show.roles import Role
+from hostdesk.stage_service import StageChange as ServiceStageChange
 
 JOIN_HOST_NEEDS_KEY = "Joining as host needs the API key"
 LIST_ROOMS_NEEDS_KEY = "Listing all rooms needs the API key"
