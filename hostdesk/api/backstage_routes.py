@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from hostdesk.api import models
+from hostdesk.api import models, stage_models
 from hostdesk.api.auth import HOST_ONLY, INVALID_TOKEN, WRONG_ROOM
 from hostdesk.api.context import (
     API,
@@ -33,16 +33,16 @@ _NOT_FOUND = (ROOM_NOT_FOUND, stage.PARTICIPANT_NOT_FOUND)
 
 
 async def invite_backstage(
-    request: web.Request, room: str, body: models.InviteRequest
-) -> models.StageChange:
+    request: web.Request, room: str, body: stage_models.InviteRequest
+) -> stage_models.StageChange:
     """`POST /invite` with `"to": "backstage"` (the invite route checked the host)."""
-    if body.to != models.INVITE_TO_BACKSTAGE:
-        raise InvalidInput(models.INVITE_TO_PROBLEM)
+    if body.to != stage_models.INVITE_TO_BACKSTAGE:
+        raise InvalidInput(stage_models.INVITE_TO_PROBLEM)
     backstage = service_of(request).backstage
     viewer = await backstage.send(room, body.viewer_identity, body.host_identity)
     token = await backstage.token(room, viewer.identity, viewer.display_name)
     ws_url = request.app[SIGNALLING].ws_url(request)
-    return models.StageChange(
+    return stage_models.StageChange(
         True, token.token, ws_url, f"{viewer.identity} has been invited backstage"
     )
 
@@ -67,16 +67,18 @@ async def invite_backstage(
             404: _NOT_FOUND,
         },
     ),
-    models.GuestRequest,
-    models.StageChange,
+    stage_models.GuestRequest,
+    stage_models.StageChange,
 )
-async def take_live(request: web.Request, body: models.GuestRequest) -> models.StageChange:
+async def take_live(
+    request: web.Request, body: stage_models.GuestRequest
+) -> stage_models.StageChange:
     room = room_of(request)
     auth_of(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_PROMOTES)
     backstage = service_of(request).backstage
     change = await backstage.take_live(room, body.guest_identity, body.host_identity)
     ws_url = request.app[SIGNALLING].ws_url(request)
-    return models.StageChange(True, change.token, ws_url, change.message)
+    return stage_models.StageChange(True, change.token, ws_url, change.message)
 
 
 @API.plain(
@@ -95,14 +97,14 @@ async def take_live(request: web.Request, body: models.GuestRequest) -> models.S
         TOKEN_ONLY,
         {403: (INVALID_TOKEN, WRONG_ROOM, NOT_BACKSTAGE)},
     ),
-    models.BackstageTokenReply,
+    stage_models.BackstageTokenReply,
 )
-async def backstage_token(request: web.Request) -> models.BackstageTokenReply:
+async def backstage_token(request: web.Request) -> stage_models.BackstageTokenReply:
     room = room_of(request)
     caller = auth_of(request).participant(request, room)
     token = await service_of(request).backstage.token(room, caller.identity, caller.name)
     ws_url = request.app[SIGNALLING].ws_url(request)
-    return models.BackstageTokenReply(token.token, ws_url, token.room, token.identity)
+    return stage_models.BackstageTokenReply(token.token, ws_url, token.room, token.identity)
 
 
 @API.plain(

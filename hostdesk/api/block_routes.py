@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from hostdesk.api import models
+from hostdesk.api import models, moderation_models
 from hostdesk.api.auth import HOST_ONLY
 from hostdesk.api.context import API, HOST_ONLY_CALL, auth_of, room_of, service_of, utc_text
 from hostdesk.api.endpoints import KEY_OR_TOKEN, Doc
@@ -42,8 +42,8 @@ async def block_participant(request: web.Request) -> models.Success:
     return models.Success(True)
 
 
-def _block(block: Block) -> models.BlockEntry:
-    return models.BlockEntry(block.identity, block.name, utc_text(block.blocked_at_ms))
+def _block(block: Block) -> moderation_models.BlockEntry:
+    return moderation_models.BlockEntry(block.identity, block.name, utc_text(block.blocked_at_ms))
 
 
 @API.plain(
@@ -59,12 +59,14 @@ def _block(block: Block) -> models.BlockEntry:
         KEY_OR_TOKEN,
         {403: (HOST_ONLY,)},
     ),
-    models.BlockList,
+    moderation_models.BlockList,
 )
-async def list_blocks(request: web.Request) -> models.BlockList:
+async def list_blocks(request: web.Request) -> moderation_models.BlockList:
     room = room_of(request)
     auth_of(request).require_host(request, room)
-    return models.BlockList([_block(b) for b in service_of(request).moderation.blocks(room)])
+    return moderation_models.BlockList(
+        [_block(b) for b in service_of(request).moderation.blocks(room)]
+    )
 
 
 @API.plain(

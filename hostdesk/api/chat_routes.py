@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from hostdesk.api import models
+from hostdesk.api import models, moderation_models
 from hostdesk.api.auth import HOST_ONLY
 from hostdesk.api.context import API, HOST_ONLY_CALL, auth_of, room_of, service_of
 from hostdesk.api.endpoints import KEY_OR_TOKEN, Doc
@@ -35,10 +35,12 @@ _OBEYED = (
         KEY_OR_TOKEN,
         {403: (HOST_ONLY,), 404: (ROOM_NOT_FOUND,)},
     ),
-    models.HideChatRequest,
+    moderation_models.HideChatRequest,
     models.Success,
 )
-async def hide_chat(request: web.Request, body: models.HideChatRequest) -> models.Success:
+async def hide_chat(
+    request: web.Request, body: moderation_models.HideChatRequest
+) -> models.Success:
     room = room_of(request)
     auth_of(request).require_host(request, room)
     await service_of(request).chat.hide(room, body.sender_identity, body.timestamp)
@@ -64,15 +66,17 @@ async def hide_chat(request: web.Request, body: models.HideChatRequest) -> model
             404: (stage.PARTICIPANT_NOT_FOUND, ROOM_NOT_FOUND),
         },
     ),
-    models.ChatMuteRequest,
-    models.ChatMuteState,
+    moderation_models.ChatMuteRequest,
+    moderation_models.ChatMuteState,
 )
-async def chat_mute(request: web.Request, body: models.ChatMuteRequest) -> models.ChatMuteState:
+async def chat_mute(
+    request: web.Request, body: moderation_models.ChatMuteRequest
+) -> moderation_models.ChatMuteState:
     room = room_of(request)
     auth_of(request).require_host(request, room)
     identity = request.match_info["identity"]
     muted = await service_of(request).chat.mute(room, identity, body.muted)
-    return models.ChatMuteState(True, muted)
+    return moderation_models.ChatMuteState(True, muted)
 
 
 @API.with_body(
@@ -89,11 +93,13 @@ async def chat_mute(request: web.Request, body: models.ChatMuteRequest) -> model
         KEY_OR_TOKEN,
         {403: (HOST_ONLY,), 404: (ROOM_NOT_FOUND,)},
     ),
-    models.SlowModeRequest,
-    models.SlowModeState,
+    moderation_models.SlowModeRequest,
+    moderation_models.SlowModeState,
 )
-async def slow_mode(request: web.Request, body: models.SlowModeRequest) -> models.SlowModeState:
+async def slow_mode(
+    request: web.Request, body: moderation_models.SlowModeRequest
+) -> moderation_models.SlowModeState:
     room = room_of(request)
     auth_of(request).require_host(request, room)
     seconds = await service_of(request).chat.slow_mode(room, body.seconds)
-    return models.SlowModeState(True, seconds)
+    return moderation_models.SlowModeState(True, seconds)

@@ -6,6 +6,11 @@ Every constraint the server enforces is declared here, from the show's rules
 Request models ignore unknown fields (the contract never refused them); reply models are
 closed (`forbid_unknown_fields` gives `additionalProperties: false`), so a client, or
 Schemathesis, notices any field the server adds without saying.
+
+Here are the fields every subject shares and the bodies of joining, the rooms and the system;
+the stage's (invitations, hands, the backstage, the stage's limit) are in
+`hostdesk.api.stage_models`, the moderation's (the chat, blocks) in
+`hostdesk.api.moderation_models`.
 """
 
 from __future__ import annotations
@@ -15,29 +20,25 @@ from typing import Annotated, Any, ClassVar, Literal
 import msgspec
 from msgspec import Meta, Struct
 
-from hostdesk.chat_moderation import TIMESTAMP_MAX
 from hostdesk.show.roles import JOINABLE_ROLES, Role
 from hostdesk.show.rules import (
-    NAME_FORBIDDEN_CLASS,
     NAME_MAX_LENGTH,
     NAME_PATTERN,
-    QUESTION_MAX_LENGTH,
     SLOW_MODE_MAX_S,
     STAGE_TIME_LIMIT_MAX_S,
     STAGE_WARNING_S,
-    question_problem,
 )
 
 NAME_RULE = (
     f"1 to {NAME_MAX_LENGTH} characters, not only spaces, no control or invisible characters."
 )
-_SURROGATES = "\\ud800-\\udfff"
+SURROGATE_RANGE = "\\ud800-\\udfff"
 #: The name rule as the document gives it: NAME_PATTERN less its lone-surrogate range. JSON text
 #: carries Unicode scalar values (I-JSON, RFC 7493), and validators built on them (Rust's regex,
 #: under Schemathesis) refuse a pattern that names surrogates at all, and drop it. The decoder
 #: still applies the whole rule (`check_name`, run on every name the decoder lets through, with
 #: the rule's own messages): a `\udc00` escape in a name is refused.
-DOCUMENTED_NAME_PATTERN = NAME_PATTERN.replace(_SURROGATES, "")
+DOCUMENTED_NAME_PATTERN = NAME_PATTERN.replace(SURROGATE_RANGE, "")
 #: A room name, display name or identity, as `hostdesk.show.validation.check_name` accepts it.
 NAME = Meta(
     min_length=1,
@@ -46,27 +47,6 @@ NAME = Meta(
     extra_json_schema={"pattern": DOCUMENTED_NAME_PATTERN},
 )
 Name = Annotated[str, NAME]
-#: A raised hand's question. Its rule (`rules.question_problem`) is the service's, with the
-#: rule's own messages, so the decoder is not given the length: it would answer with msgspec's.
-QUESTION_NOT_TEXT = "question must be a string"
-#: The messages a bad question gets (the rule's own, and the type's), for the document.
-QUESTION_PROBLEMS = (
-    QUESTION_NOT_TEXT,
-    *(
-        problem
-        for bad in ("x" * (QUESTION_MAX_LENGTH + 1), "a\n")
-        if (problem := question_problem(bad))
-    ),
-)
-QUESTION = Meta(
-    description=f"Optional question shown with the hand in the host's queue: at most "
-    f"{QUESTION_MAX_LENGTH} characters, no control or invisible characters; trimmed; empty "
-    "means none. Only with `raised: true`; lowering the hand takes the question away.",
-    extra_json_schema={
-        "maxLength": QUESTION_MAX_LENGTH,
-        "pattern": "^[^" + NAME_FORBIDDEN_CLASS[1:-1].replace(_SURROGATES, "") + "]*$",
-    },
-)
 #: The viewer's browser, for blocks. Its rule is the name rule, checked by the service with the
 #: rule's own messages; empty is the same as absent (the decoder has a default to tell by).
 CLIENT_ID = Meta(
@@ -151,90 +131,6 @@ class JoinRequest(Request):
     client_id: Annotated[str, CLIENT_ID] = ""
 
 
-INVITE_TO_STAGE = "stage"
-INVITE_TO_BACKSTAGE = "backstage"
-INVITE_TO_PROBLEM = 'to must be "backstage" or "stage"'
-#: Where an invitation takes the viewer (the handler refuses anything else with its message).
-InviteTo = Annotated[
-    str,
-    Meta(
-        extra_json_schema={"enum": [INVITE_TO_BACKSTAGE, INVITE_TO_STAGE]},
-        description="`stage` (the default): on stage at once. `backstage`: the viewer meets the "
-        "host in the show's backstage room first, which the audience cannot see or hear.",
-    ),
-]
-
-
-class InviteRequest(Request):
-    """Whom the host puts on stage."""
-
-    REQUIRED = ("viewerIdentity", "hostIdentity")
-    viewer_identity: Annotated[
-        Name, Meta(description="Identity of the viewer to invite. " + NAME_RULE)
-    ]
-    host_identity: Annotated[Name, Meta(description="Identity of the host inviting. " + NAME_RULE)]
-    to: InviteTo = INVITE_TO_STAGE
-
-
-class GuestRequest(Request):
-    """Which guest the host takes off stage."""
-
-    REQUIRED = ("guestIdentity", "hostIdentity")
-    guest_identity: Annotated[Name, Meta(description="Identity of the guest. " + NAME_RULE)]
-    host_identity: Annotated[Name, Meta(description="Identity of the host doing it. " + NAME_RULE)]
-
-
-class HandRaiseRequest(Request):
-    """Raise or lower a hand."""
-
-    REQUIRED = ("participantIdentity", "raised")
-    participant_identity: Annotated[
-        Name, Meta(description="Identity of the participant. " + NAME_RULE)
-    ]
-    raised: Annotated[bool, Meta(description="true to raise the hand, false to lower it.")]
-    question: Annotated[str, QUESTION] = ""
-
-
-class HideChatRequest(Request):
-    """Which chat message the host hides: its sender (as LiveKit stamped the packet) and the
-    message's own `timestamp`."""
-
-    REQUIRED = ("senderIdentity", "timestamp")
-    sender_identity: Annotated[
-        Name, Meta(description="Identity of the message's sender. " + NAME_RULE)
-    ]
-    timestamp: Annotated[
-        int,
-        Meta(
-            ge=0,
-            le=TIMESTAMP_MAX,
-            description="The `timestamp` of the `chat_message` (milliseconds since the epoch, "
-            "as its sender wrote it).",
-        ),
-    ]
-
-
-class ChatMuteRequest(Request):
-    """Mute or unmute a participant's chat."""
-
-    REQUIRED = ("muted",)
-    muted: Annotated[bool, Meta(description="true to mute the chat, false to unmute it.")]
-
-
-class SlowModeRequest(Request):
-    """The room's slow mode."""
-
-    REQUIRED = ("seconds",)
-    seconds: SlowModeSeconds
-
-
-class StageTimeLimitRequest(Request):
-    """The show's limit on a guest's time on stage."""
-
-    REQUIRED = ("seconds",)
-    seconds: StageTimeLimitSeconds
-
-
 # -- replies --------------------------------------------------------------------------------------
 
 
@@ -258,21 +154,6 @@ class JoinReply(Reply):
             "used in later calls such as hand-raise and invite."
         ),
     ]
-
-
-class BackstageTokenReply(Reply):
-    """A LiveKit token for the show's backstage room."""
-
-    token: Annotated[
-        str,
-        Meta(
-            description="LiveKit access token (JWT) for the backstage room: publish camera and "
-            "microphone, subscribe, data."
-        ),
-    ]
-    ws_url: Annotated[str, Meta(description="LiveKit server URL to connect to with the token.")]
-    room_name: Annotated[str, Meta(description="The backstage room: `<roomName>~backstage`.")]
-    identity: Annotated[str, Meta(description="The same identity as the asking token's.")]
 
 
 class TokenReply(Reply):
@@ -374,71 +255,6 @@ class Success(Reply):
     """The action was done."""
 
     success: SuccessFlag
-
-
-class ChatMuteState(Reply):
-    """The participant's chat now."""
-
-    success: SuccessFlag
-    chat_muted: Annotated[bool, Meta(description="Whether the participant's chat is muted now.")]
-
-
-class SlowModeState(Reply):
-    """The room's slow mode now."""
-
-    success: SuccessFlag
-    slow_mode_seconds: SlowModeSeconds
-
-
-class StageTimeLimitState(Reply):
-    """The show's stage time limit now."""
-
-    success: SuccessFlag
-    stage_time_limit_seconds: StageTimeLimitSeconds
-
-
-class BlockEntry(Reply):
-    """A participant the host blocked."""
-
-    identity: Annotated[str, Meta(description="The identity that was blocked.")]
-    name: Annotated[str, Meta(description="Their display name when they were blocked.")]
-    blocked_at: Annotated[
-        str,
-        Meta(
-            description="When, UTC, with milliseconds.",
-            extra_json_schema={"format": "date-time"},
-        ),
-    ]
-
-
-class BlockList(Reply):
-    """Everyone blocked from the room, oldest first."""
-
-    blocks: list[BlockEntry]
-
-
-class StageChange(Reply):
-    """The participant's permissions were changed live; a token with the new grants is
-    returned for clients that prefer to reconnect."""
-
-    success: SuccessFlag
-    token: Annotated[str, Meta(description="LiveKit access token with the new role's grants.")]
-    ws_url: Annotated[str, Meta(description="LiveKit server URL.")]
-    message: Annotated[str, Meta(description="What happened.")]
-
-
-class GuestRemoved(Reply):
-    """The guest was disconnected from the room."""
-
-    success: SuccessFlag
-    message: Annotated[str, Meta(description="What happened.")]
-
-
-class HandState(Reply):
-    """The hand's state now."""
-
-    success: SuccessFlag
-    hand_raised: Annotated[bool, Meta(description="Whether the hand is raised now.")]
 
 
 class Health(Reply):

@@ -10,7 +10,14 @@ from functools import cache
 from aiohttp import web
 
 # The route modules register their endpoints on API as they are imported: all are, here.
-from hostdesk.api import backstage_routes, block_routes, chat_routes, models, stage_routes  # noqa: F401
+from hostdesk.api import (  # noqa: F401
+    backstage_routes,
+    block_routes,
+    chat_routes,
+    models,
+    stage_models,
+    stage_routes,
+)
 from hostdesk.api.auth import HOST_ONLY, INVALID_TOKEN, WRONG_ROOM
 from hostdesk.api.context import (
     API,
@@ -270,18 +277,20 @@ _STAGE_NOT_FOUND = (ROOM_NOT_FOUND, stage.PARTICIPANT_NOT_FOUND)
         "stage",
         KEY_OR_TOKEN,
         {
-            400: (models.INVITE_TO_PROBLEM,),
+            400: (stage_models.INVITE_TO_PROBLEM,),
             403: (stage.ONLY_HOST_PROMOTES, stage.ROOM_HAS_GUEST, stage.STAGE_FULL),
             404: _STAGE_NOT_FOUND,
         },
     ),
-    models.InviteRequest,
-    models.StageChange,
+    stage_models.InviteRequest,
+    stage_models.StageChange,
 )
-async def invite(request: web.Request, body: models.InviteRequest) -> models.StageChange:
+async def invite(
+    request: web.Request, body: stage_models.InviteRequest
+) -> stage_models.StageChange:
     room = room_of(request)
     auth_of(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_PROMOTES)
-    if body.to != models.INVITE_TO_STAGE:
+    if body.to != stage_models.INVITE_TO_STAGE:
         return await backstage_routes.invite_backstage(request, room, body)
     change = await service_of(request).promote(room, body.viewer_identity, body.host_identity)
     return _stage_change(request, change)
@@ -301,19 +310,19 @@ async def invite(request: web.Request, body: models.InviteRequest) -> models.Sta
         KEY_OR_TOKEN,
         {403: (stage.ONLY_HOST_DEMOTES,), 404: _STAGE_NOT_FOUND},
     ),
-    models.GuestRequest,
-    models.StageChange,
+    stage_models.GuestRequest,
+    stage_models.StageChange,
 )
-async def demote(request: web.Request, body: models.GuestRequest) -> models.StageChange:
+async def demote(request: web.Request, body: stage_models.GuestRequest) -> stage_models.StageChange:
     room = room_of(request)
     auth_of(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_DEMOTES)
     change = await service_of(request).demote(room, body.guest_identity, body.host_identity)
     return _stage_change(request, change)
 
 
-def _stage_change(request: web.Request, change: ServiceStageChange) -> models.StageChange:
+def _stage_change(request: web.Request, change: ServiceStageChange) -> stage_models.StageChange:
     ws_url = request.app[SIGNALLING].ws_url(request)
-    return models.StageChange(True, change.token, ws_url, change.message)
+    return stage_models.StageChange(True, change.token, ws_url, change.message)
 
 
 @API.with_body(
@@ -329,14 +338,16 @@ def _stage_change(request: web.Request, change: ServiceStageChange) -> models.St
         KEY_OR_TOKEN,
         {403: (stage.ONLY_HOST_REMOVES,), 404: _STAGE_NOT_FOUND},
     ),
-    models.GuestRequest,
-    models.GuestRemoved,
+    stage_models.GuestRequest,
+    stage_models.GuestRemoved,
 )
-async def remove_guest(request: web.Request, body: models.GuestRequest) -> models.GuestRemoved:
+async def remove_guest(
+    request: web.Request, body: stage_models.GuestRequest
+) -> stage_models.GuestRemoved:
     room = room_of(request)
     auth_of(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_REMOVES)
     message = await service_of(request).remove_guest(room, body.guest_identity, body.host_identity)
-    return models.GuestRemoved(True, message)
+    return stage_models.GuestRemoved(True, message)
 
 
 @API.with_body(
@@ -354,20 +365,22 @@ async def remove_guest(request: web.Request, body: models.GuestRequest) -> model
         "stage",
         KEY_OR_TOKEN,
         {
-            400: models.QUESTION_PROBLEMS,
+            400: stage_models.QUESTION_PROBLEMS,
             403: (OWN_HAND_ONLY, stage.ONLY_VIEWERS_RAISE),
             404: _STAGE_NOT_FOUND,
         },
     ),
-    models.HandRaiseRequest,
-    models.HandState,
+    stage_models.HandRaiseRequest,
+    stage_models.HandState,
 )
-async def hand_raise(request: web.Request, body: models.HandRaiseRequest) -> models.HandState:
+async def hand_raise(
+    request: web.Request, body: stage_models.HandRaiseRequest
+) -> stage_models.HandState:
     room = room_of(request)
     identity = body.participant_identity
     auth_of(request).require_self_or_host(request, room, identity, OWN_HAND_ONLY)
     state = await service_of(request).set_hand(room, identity, body.raised, body.question)
-    return models.HandState(True, state)
+    return stage_models.HandState(True, state)
 
 
 @API.plain(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from hostdesk.api import models
+from hostdesk.api import stage_models
 from hostdesk.api.auth import HOST_ONLY
 from hostdesk.api.context import API, HOST_ONLY_CALL, auth_of, room_of, service_of
 from hostdesk.api.endpoints import KEY_OR_TOKEN, Doc
@@ -31,13 +31,13 @@ from hostdesk.show.rules import STAGE_WARNING_S
         KEY_OR_TOKEN,
         {403: (HOST_ONLY,), 404: (ROOM_NOT_FOUND,)},
     ),
-    models.StageTimeLimitRequest,
-    models.StageTimeLimitState,
+    stage_models.StageTimeLimitRequest,
+    stage_models.StageTimeLimitState,
 )
 async def stage_time_limit(
-    request: web.Request, body: models.StageTimeLimitRequest
-) -> models.StageTimeLimitState:
+    request: web.Request, body: stage_models.StageTimeLimitRequest
+) -> stage_models.StageTimeLimitState:
     room = room_of(request)
     auth_of(request).require_host(request, room)
     seconds = await service_of(request).stage_limit(room, body.seconds)
-    return models.StageTimeLimitState(True, seconds)
+    return stage_models.StageTimeLimitState(True, seconds)

@@ -9,14 +9,9 @@ from typing import Any
 import pytest
 
 from hostdesk.api.body import INVALID_JSON, NOT_AN_OBJECT, read_body
-from hostdesk.api.models import (
-    ChatMuteRequest,
-    HandRaiseRequest,
-    HideChatRequest,
-    InviteRequest,
-    JoinRequest,
-    SlowModeRequest,
-)
+from hostdesk.api.models import JoinRequest
+from hostdesk.api.moderation_models import ChatMuteRequest, HideChatRequest, SlowModeRequest
+from hostdesk.api.stage_models import HandRaiseRequest, InviteRequest
 from hostdesk.show.errors import InvalidInput
 from hostdesk.show.rules import SLOW_MODE_MAX_S
 
