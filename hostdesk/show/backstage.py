@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from hostdesk.show.errors import Forbidden, InvalidInput, NotFound
-from hostdesk.show.participants import Participant, find
+from hostdesk.show.errors import Forbidden, InvalidInput
+from hostdesk.show.participants import Participant
 from hostdesk.show.roles import Role
-from hostdesk.show.stage import PARTICIPANT_NOT_FOUND
+from hostdesk.show.stage import check_acting_host, check_participant, is_viewer
 
 BACKSTAGE_SUFFIX = "~backstage"
 #: Participant attribute, in the show's room, of a viewer the host sent backstage ("1").
@@ -59,28 +59,16 @@ def check_can_send(
     participants: Collection[Participant], identity: str, acting_host: bool, denial: str
 ) -> Participant:
     """Returns the viewer the host sends backstage, or raises why not."""
-    if not acting_host:
-        raise Forbidden(denial)
-    viewer = find(participants, identity)
-    if viewer is None:
-        raise NotFound(PARTICIPANT_NOT_FOUND)
-    if viewer.role is not Role.VIEWER:
-        raise InvalidInput(f"{identity} is not a viewer")
-    return viewer
+    check_acting_host(acting_host, denial)
+    return check_participant(participants, identity, is_viewer, "is not a viewer")
 
 
 def check_is_backstage(
     participants: Collection[Participant], identity: str, acting_host: bool, denial: str
 ) -> Participant:
     """Returns the backstage viewer the host takes live or sends back, or raises why not."""
-    if not acting_host:
-        raise Forbidden(denial)
-    found = find(participants, identity)
-    if found is None:
-        raise NotFound(PARTICIPANT_NOT_FOUND)
-    if not is_backstage(found):
-        raise InvalidInput(f"{identity} is not backstage")
-    return found
+    check_acting_host(acting_host, denial)
+    return check_participant(participants, identity, is_backstage, "is not backstage")
 
 
 def check_token_holder(participant: Participant | None) -> Participant:

@@ -5,7 +5,7 @@ The one place these rules live; the service applies them for the API and the win
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from hostdesk.show.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hostdesk.show.participants import Participant, find, with_role
@@ -54,6 +54,36 @@ def check_seat_free(guests: int, stage_size: int) -> None:
         raise Forbidden(stage_full_message(stage_size))
 
 
+def check_acting_host(acting_host: bool, denial: str) -> None:
+    """Only the host may act on a participant (403 with the act's own `denial`)."""
+    if not acting_host:
+        raise Forbidden(denial)
+
+
+def check_participant(
+    participants: Collection[Participant],
+    identity: str,
+    fits: Callable[[Participant], bool],
+    misfit: str,
+) -> Participant:
+    """The participant a host acts on: 404 when not in the room, 400 `<identity> <misfit>` when
+    the act does not fit them."""
+    found = find(participants, identity)
+    if found is None:
+        raise NotFound(PARTICIPANT_NOT_FOUND)
+    if not fits(found):
+        raise InvalidInput(f"{identity} {misfit}")
+    return found
+
+
+def is_viewer(participant: Participant) -> bool:
+    return participant.role is Role.VIEWER
+
+
+def is_guest(participant: Participant) -> bool:
+    return participant.role is Role.GUEST
+
+
 def check_can_promote(
     participants: Collection[Participant],
     viewer_identity: str,
@@ -61,26 +91,14 @@ def check_can_promote(
     stage_size: int = DEFAULT_STAGE_SIZE,
 ) -> Participant:
     """Returns the viewer to promote, or raises why not."""
-    if not acting_host:
-        raise Forbidden(ONLY_HOST_PROMOTES)
+    check_acting_host(acting_host, ONLY_HOST_PROMOTES)
     check_seat_free(len(with_role(participants, Role.GUEST)), stage_size)
-    viewer = find(participants, viewer_identity)
-    if viewer is None:
-        raise NotFound(PARTICIPANT_NOT_FOUND)
-    if viewer.role is not Role.VIEWER:
-        raise InvalidInput(f"{viewer_identity} is not a viewer")
-    return viewer
+    return check_participant(participants, viewer_identity, is_viewer, "is not a viewer")
 
 
 def check_is_guest(
     participants: Collection[Participant], guest_identity: str, acting_host: bool, denial: str
 ) -> Participant:
     """Returns the guest to demote or remove, or raises why not."""
-    if not acting_host:
-        raise Forbidden(denial)
-    guest = find(participants, guest_identity)
-    if guest is None:
-        raise NotFound(PARTICIPANT_NOT_FOUND)
-    if guest.role is not Role.GUEST:
-        raise InvalidInput(f"{guest_identity} is not the guest")
-    return guest
+    check_acting_host(acting_host, denial)
+    return check_participant(participants, guest_identity, is_guest, "is not the guest")
