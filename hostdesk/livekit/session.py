@@ -76,7 +76,8 @@ class HostSession:
     - `guest_frame(identity, width, height, bgra)`, `guest_audio(identity, pcm)`: a
       member's camera and microphone; `guest_left_stage(identity)`
     - `share_frame(identity, width, height, bgra)`: a member's screen share (never on
-      `guest_frame`); `share_ended(identity)` when it goes
+      `guest_frame`); `share_ended(identity)` when it goes or is muted (the host's Stop share
+      mutes it), and no frame of a muted share is passed on
     - `speakers_changed(identities)`: who LiveKit hears speaking now, loudest first (the host's
       own identity included)
     """
@@ -100,6 +101,7 @@ class HostSession:
         self._closing = False
         self._tasks = TaskSet(log)
         self._router = TrackRouter()
+        self._muted_shares: set[str] = set()  # identities whose screen share is muted
         self._router.frame.connect(self._on_frame)
         self._router.pcm.connect(self._on_pcm)
         self._video: VideoOut | None = None
@@ -172,6 +174,7 @@ class HostSession:
 
     async def _drop_room(self) -> None:
         await self._router.aclose()
+        self._muted_shares.clear()
         self.speakers_changed.emit([])
         room, self._room = self._room, None
         if room is not None:
@@ -232,6 +235,9 @@ class HostSession:
         if self._audio is not None and "microphone" not in published:
             options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
             await room.local_participant.publish_track(self._audio.track, options)
+        if self._share is not None and SCREEN_SHARE not in published:  # a share across a drop
+            options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_SCREENSHARE)
+            await room.local_participant.publish_track(self._share.track, options)
 
     def open_media(
         self, width: int, height: int
@@ -320,6 +326,12 @@ class HostSession:
     def _on_mute(self, p: rtc.Participant, publication: rtc.TrackPublication) -> None:
         if publication.source == rtc.TrackSource.SOURCE_MICROPHONE:
             self.fact.emit(MicrophoneChanged(p.identity, publication.muted))
+        elif publication.source == rtc.TrackSource.SOURCE_SCREENSHARE:
+            if publication.muted:
+                self._muted_shares.add(p.identity)
+                self.share_ended.emit(p.identity)
+            else:
+                self._muted_shares.discard(p.identity)
 
     def _on_speakers(self, speakers: list[rtc.Participant]) -> None:
         self.speakers_changed.emit([p.identity for p in speakers])
@@ -337,6 +349,8 @@ class HostSession:
             self.fact.emit(VideoChanged(p.identity, True))
         elif source == MICROPHONE:
             self.fact.emit(MicrophoneChanged(p.identity, publication.muted))
+        elif source == SCREEN_SHARE and publication.muted:
+            self._muted_shares.add(p.identity)
 
     def _on_track_unsubscribed(
         self, track: rtc.Track, publication: rtc.RemoteTrackPublication, p: rtc.RemoteParticipant
@@ -349,13 +363,15 @@ class HostSession:
         elif source == MICROPHONE:
             self.fact.emit(MicrophoneChanged(p.identity, True))
         elif source == SCREEN_SHARE:
+            self._muted_shares.discard(p.identity)
             self.share_ended.emit(p.identity)
 
     def _on_frame(
         self, identity: str, source: str, width: int, height: int, bgra: memoryview
     ) -> None:
         if source == SCREEN_SHARE:
-            self.share_frame.emit(identity, width, height, bgra)
+            if identity not in self._muted_shares:
+                self.share_frame.emit(identity, width, height, bgra)
         else:
             self.guest_frame.emit(identity, width, height, bgra)
 

@@ -4,7 +4,7 @@ forwards clicks; who has a tile is decided by hostdesk.ui.backstage_view."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from hostdesk.ui.stage_tile import StageTile
@@ -35,15 +35,6 @@ class BackstageTile(StageTile):
         ):
             self.bar_layout.addWidget(button)
             button.clicked.connect(lambda _checked=False, s=signal: s.emit(self.identity))
-        # The tile's size is fixed, so it is resized once, before its bar is laid out: the name
-        # is elided again whenever the bar gives its label a width (else a long name is cut
-        # off with no ellipsis).
-        self.name_label.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if watched is self.name_label and event.type() == QEvent.Type.Resize:
-            self._show_name()
-        return super().eventFilter(watched, event)
 
 
 class BackstagePanel(QFrame):

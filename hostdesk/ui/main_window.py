@@ -11,9 +11,9 @@ import logging
 from dataclasses import replace
 from typing import Protocol
 
-from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QVBoxLayout, QWidget
 
 from hostdesk.host import HostControl
 from hostdesk.reach import Audience
@@ -39,6 +39,7 @@ from hostdesk.ui.stage_view import StageFeed, StageView
 from hostdesk.ui.theme import install as install_theme
 from hostdesk.ui.time_up import TimeUpPrompts
 from hostdesk.ui.viewer_access import ViewerAccessPanel
+from hostdesk.ui.window_body import body
 from hostdesk.ui.window_geometry import fit_frame_to_screen, place_on_screen
 
 log = logging.getLogger("hostdesk.ui")
@@ -122,23 +123,7 @@ class MainWindow(QMainWindow):
         self.hands = HandsPanel(self.hands_model)
         self.audience = AudiencePanel(self.audience_filter)
         self.chat = ChatPanel(self.chat_model)
-        side = QSplitter(Qt.Orientation.Vertical)
-        for panel in (self.hands, self.audience, self.chat):
-            side.addWidget(panel)
-        # The backstage sits over the stage, in its column: the side panels keep their height.
-        stage_column = QWidget()
-        column = QVBoxLayout(stage_column)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.backstage)
-        column.addWidget(self.stage, 1)
-        main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(stage_column)
-        main.addWidget(side)
-        main.setStretchFactor(0, 1)
-        main.setStretchFactor(1, 0)
-        main.setSizes([1000, 360])
-        main.setChildrenCollapsible(False)
-        side.setChildrenCollapsible(False)
+        main = body(self.backstage, self.stage, (self.hands, self.audience, self.chat))
 
         central = QWidget()
         central.setObjectName("central")
@@ -299,6 +284,7 @@ class MainWindow(QMainWindow):
 
     def _microphone(self, on: bool) -> None:
         self.stage_view.levels.set_host_microphone(on)
+        self.backstage_view.set_microphone(on)  # the backstage stops hearing them too
         view = self.stage.host_view
         view.set_caption(view.name, on, view.quality)
         self.bridge.run("Microphone", self.capture.set_microphone(on))

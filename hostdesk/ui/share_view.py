@@ -4,13 +4,12 @@ asks the controller to stop it.
 
 The host's LiveKit session delivers a share's frames apart from the camera's
 (`share_frame`/`share_ended`, hostdesk.livekit.session). A share the host stops is muted, not
-unpublished, and the session says nothing of a mute: the tile goes when the stop succeeds, and
-frames still on their way for a moment after are not taken for a new share.
+unpublished: the session ends it at the mute (LiveKit's word that it is stopped) and passes on
+no frame of a muted share, so the tile goes then, by the one path every end takes.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
@@ -22,9 +21,6 @@ from hostdesk.ui.bridge import Bridge
 from hostdesk.ui.stage_panel import StagePanel
 from hostdesk.ui.stage_tile import ShareTile
 from hostdesk.ui.video_view import BGRA
-
-#: Frames of a stopped share arriving this long after the stop are still the old share's.
-STOPPED_GRACE_S = 2.0
 
 
 class ShareFeed(Protocol):
@@ -47,12 +43,10 @@ class GuestShares:
         feed: ShareFeed,
         stop: Callable[[str], Coroutine[Any, Any, None]],
         bridge: Bridge,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._panel, self._mirror, self._feed = panel, mirror, feed
-        self._stop, self._bridge, self._clock = stop, bridge, clock
+        self._stop, self._bridge = stop, bridge
         self.tiles: dict[str, ShareTile] = {}
-        self._stopped: dict[str, float] = {}  # identity -> when the host stopped their share
         feed.share_frame.connect(self._on_frame)
         feed.share_ended.connect(self._drop)
         feed.state_changed.connect(self._on_state)
@@ -75,19 +69,12 @@ class GuestShares:
         if tile is None:
             # Only a guest on stage shares (the roles' sources); anyone else's frames are late
             # ones of someone who just left the stage.
-            if self._mirror.role_of(identity) is not Role.GUEST or self._just_stopped(identity):
+            if self._mirror.role_of(identity) is not Role.GUEST:
                 return
             member = self._mirror.get(identity)
             title = share_title(member.name if member else identity)
             tile = self.tiles[identity] = self._panel.add_share_tile(identity, title)
         tile.view.set_frame(width, height, bgra, BGRA)
-
-    def _just_stopped(self, identity: str) -> bool:
-        stopped = self._stopped.get(identity)
-        if stopped is not None and self._clock() - stopped < STOPPED_GRACE_S:
-            return True
-        self._stopped.pop(identity, None)
-        return False
 
     def _drop(self, identity: str) -> None:
         tile = self.tiles.pop(identity, None)
@@ -96,12 +83,8 @@ class GuestShares:
 
     def _stop_clicked(self, identity: str) -> None:
         if identity:  # "" is the host's own share (hostdesk.ui.screen_share)
-            self._bridge.run("Stop share", self._stop_share(identity), identity)
-
-    async def _stop_share(self, identity: str) -> None:
-        await self._stop(identity)
-        self._stopped[identity] = self._clock()
-        self._drop(identity)
+            # The tile goes when LiveKit reports the share muted (`share_ended`).
+            self._bridge.run("Stop share", self._stop(identity), identity)
 
     def _on_state(self, state: ConnectionState, _reason: str) -> None:
         # No frozen last frame while the connection is away; a share still on comes back with

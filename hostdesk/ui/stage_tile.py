@@ -4,7 +4,7 @@ clicks."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -41,6 +41,7 @@ class StageTile(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.bar)
         self._title = ""
+        self.name_label.installEventFilter(self)
 
     def title(self) -> str:
         return self._title
@@ -55,9 +56,13 @@ class StageTile(QWidget):
         self.name_label.setText(metrics.elidedText(self._title, Qt.TextElideMode.ElideRight, width))
         self.name_label.setToolTip(self._title)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self._show_name()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        # The name is elided again whenever the bar gives its label a width: a tile of fixed
+        # size (backstage) is resized once, before its bar is laid out, and a long name would be
+        # cut off with no ellipsis if the tile's own resize were the cue.
+        if watched is self.name_label and event.type() == QEvent.Type.Resize:
+            self._show_name()
+        return super().eventFilter(watched, event)
 
 
 class HostTile(StageTile):

@@ -18,7 +18,7 @@ from hostdesk.show.mirror import Left, Seen, ShowMirror
 from hostdesk.show.participants import Metadata, Participant
 from hostdesk.show.roles import Role
 from hostdesk.ui.bridge import Bridge
-from hostdesk.ui.share_view import STOPPED_GRACE_S, GuestShares
+from hostdesk.ui.share_view import GuestShares
 from hostdesk.ui.stage_panel import StagePanel
 
 FRAME = memoryview(bytes([200, 40, 20, 255]) * 16 * 9)
@@ -35,7 +35,7 @@ class Feed:
 
 
 class Stage:
-    """The parts: a panel, the mirror with a guest Ann and a viewer Cy, the feed, a clock."""
+    """The parts: a panel, the mirror with a guest Ann and a viewer Cy, the feed."""
 
     def __init__(self, qtbot: QtBot) -> None:
         self.panel = StagePanel()
@@ -51,10 +51,7 @@ class Stage:
         self.bridge.error.connect(self.errors.append)
         self.stopped: list[str] = []
         self.refuse = False
-        self.now = 100.0
-        self.shares = GuestShares(
-            self.panel, self.mirror, self.feed, self.stop, self.bridge, lambda: self.now
-        )
+        self.shares = GuestShares(self.panel, self.mirror, self.feed, self.stop, self.bridge)
 
     async def stop(self, identity: str) -> None:
         if self.refuse:
@@ -104,16 +101,15 @@ def test_the_tile_goes_with_the_share(stage: Stage, how: str) -> None:
     assert stage.panel.share_tiles == []
 
 
-async def test_stop_share_stops_it_and_late_frames_do_not_bring_it_back(stage: Stage) -> None:
+async def test_stop_share_asks_the_controller_and_the_tile_goes_when_the_share_ends(
+    stage: Stage,
+) -> None:
     stage.feed.frame("ann")
     stage.panel.share_tiles[0].stop_button.click()
     await asyncio.sleep(0.01)
-    assert stage.stopped == ["ann"] and stage.panel.share_tiles == []
-
-    stage.now += STOPPED_GRACE_S / 2
-    stage.feed.frame("ann")  # still on its way when the share was muted
+    assert stage.stopped == ["ann"]
+    stage.feed.share_ended.emit("ann")  # the session, at LiveKit's mute
     assert stage.panel.share_tiles == []
-    stage.now += STOPPED_GRACE_S
     stage.feed.frame("ann")  # the guest shares again
     assert stage.titles() == ["Ann's screen"]
 

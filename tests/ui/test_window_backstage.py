@@ -213,14 +213,15 @@ async def test_the_backstage_stops_hearing_the_host_when_the_microphone_goes_off
     try:
         await eventually(lambda: heard.loudest_since(0) > -30, 10, "the host's talkback")
 
-        # The window's microphone button calls this (MainWindow._microphone).
-        desk.window.backstage_view.set_microphone(False)
+        # The host's own switch: it turns the on-air track off (not the capture), and the
+        # window stops the talkback with it.
+        desk.window.stage.mic_button.click()
         await asyncio.sleep(1.0)  # what was already on its way
         quiet_from = time.monotonic()
         await asyncio.sleep(2.0)
         assert heard.loudest_since(quiet_from) < -50, heard.chunks[-20:]
 
-        desk.window.backstage_view.set_microphone(True)
+        desk.window.stage.mic_button.click()
         back_from = time.monotonic()
         await eventually(lambda: heard.loudest_since(back_from) > -30, 10, "the talkback back")
     finally:

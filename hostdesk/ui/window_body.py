@@ -1,0 +1,36 @@
+"""The window's body: the stage's column beside the side panels.
+
+The backstage row sits over the stage, in the stage's column, so the side panels (hands,
+audience, chat) keep the window's full height: with a guest backstage, a row across the whole
+width pushed a 1366x768 laptop's window 105 px past its work area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+
+#: The columns' first widths: the stage takes what is left when the window is resized.
+STAGE_WIDTH, SIDE_WIDTH = 1000, 360
+
+
+def body(backstage: QWidget, stage: QWidget, side_panels: Sequence[QWidget]) -> QSplitter:
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(backstage)
+    layout.addWidget(stage, 1)
+    side = QSplitter(Qt.Orientation.Vertical)
+    for panel in side_panels:
+        side.addWidget(panel)
+    side.setChildrenCollapsible(False)
+    main = QSplitter(Qt.Orientation.Horizontal)
+    main.addWidget(column)
+    main.addWidget(side)
+    main.setStretchFactor(0, 1)
+    main.setStretchFactor(1, 0)
+    main.setSizes([STAGE_WIDTH, SIDE_WIDTH])
+    main.setChildrenCollapsible(False)
+    return main
