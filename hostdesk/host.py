@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Protocol
 
+from hostdesk.host_restore import HostRestore
 from hostdesk.host_shares import HostShares
 from hostdesk.service import ShowService, now_ms
 from hostdesk.show import messages, rules, stage
@@ -33,7 +34,7 @@ from hostdesk.show.mirror import (
     Seen,
     ShowMirror,
 )
-from hostdesk.show.recollection import Recollection, Remembered
+from hostdesk.show.recollection import Recollection
 from hostdesk.show.roles import Role
 from hostdesk.tasks import TaskSet
 
@@ -55,7 +56,7 @@ class Session(Protocol):
     async def send(self, message: DataMessage, to: list[str] | None = None) -> None: ...
 
 
-class HostControl(HostShares):
+class HostControl(HostShares, HostRestore):
     """Events: `notice(text)` for things the host should read; `failed(text)` for errors."""
 
     def __init__(
@@ -375,26 +376,3 @@ class HostControl(HostShares):
         if self.invitations.withdraw(identity):
             self._set_lapse_timer(self.invitations.next_deadline())
         self.recollection.left(identity)
-
-    async def _restore_chat(self) -> None:
-        if not self.room:
-            return
-        try:
-            await self.service.chat.restore(self.room)
-        except ShowError as exc:
-            log.warning("could not restore the chat settings: %s", exc)
-
-    async def _restore(self, identity: str, old: Remembered) -> None:
-        try:
-            done = await self.service.restore(
-                self.room, identity, old.role, old.hand_raised_at, old.question, old.on_stage_since
-            )
-            member = self.mirror.get(identity)
-            if old.chat_muted and member is not None and not member.chat_muted:
-                done = await self.service.chat.mute(self.room, identity, True) or done
-        except ShowError as exc:
-            self.failed.emit(f"Could not restore {identity}: {exc}")
-            return
-        if done:
-            log.info("restored %s of %s", old.role, identity)
-        self.recollection.settle(self.mirror.members)

@@ -400,3 +400,31 @@ async def test_an_acceptance_sent_backstage_shows_them_backstage_then_take_live_
     assert [m.identity for m in control.mirror.guests] == ["viewer-ann"]
     assert control.mirror.get("viewer-bob").role is Role.VIEWER  # type: ignore[union-attr]
     await control.leave()
+
+
+async def test_after_a_livekit_restart_a_viewer_backstage_is_sent_backstage_again(
+    rooms: FakeRooms,
+) -> None:
+    control, session, _ = make(rooms)
+    control.to_backstage = True
+    await control.go_live(ROOM, "Jane")
+    session.arrives("viewer-ann")
+    await control.invite("viewer-ann")
+    session.answers("viewer-ann", True)
+    await until(lambda: rooms.person("viewer-ann").attributes.get("backstage") == "1", "sent")
+    session.changed("viewer-ann")
+    assert [m.identity for m in control.mirror.backstage] == ["viewer-ann"]
+
+    session.state_changed.emit(ConnectionState.RECONNECTING, "LiveKit dropped the connection")
+    rooms.forget_everything()
+    rooms.connect("viewer-ann", Role.VIEWER)
+    rooms.connect(HOST, Role.HOST, "Jane")
+    session.enter()
+    session.state_changed.emit(ConnectionState.LIVE, "")
+
+    await until(
+        lambda: rooms.person("viewer-ann").attributes.get("backstage") == "1", "backstage again"
+    )
+    session.changed("viewer-ann")
+    assert [m.identity for m in control.mirror.backstage] == ["viewer-ann"]
+    await control.leave()

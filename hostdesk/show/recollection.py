@@ -7,7 +7,7 @@ window is then the surviving copy. While its connection is down, and until every
 is back as they were (or `remember_for` has passed), what LiveKit reports is compared with what
 was remembered rather than taken as the truth, and what was lost is handed back, each hand with
 its original time so the queue keeps its order, and each guest with the time they went on stage
-so their clock goes on.
+so their clock goes on, and whoever was backstage is sent there again.
 
 Pure: time comes from an injected monotonic clock (seconds); the caller re-applies what
 `returned` answers for each participant in the room, and calls `settle` after.
@@ -35,6 +35,8 @@ class Remembered:
     chat_muted: bool = False
     #: When the guest went on stage (ms since the epoch, the server's clock).
     on_stage_since: int | None = None
+    #: The host had sent this viewer backstage (a server-written attribute LiveKit forgets).
+    backstage: bool = False
 
     def lost_in(self, member: Member) -> bool:
         """Whether `member`, as LiveKit reports them now, lacks what was remembered."""
@@ -49,7 +51,8 @@ class Remembered:
             self.role is Role.VIEWER and bool(self.hand_raised_at) and not member.hand_raised_at
         )
         lost_mute = self.chat_muted and not member.chat_muted
-        return lost_guest or lost_clock or lost_hand or lost_mute
+        lost_backstage = self.backstage and member.role is Role.VIEWER and not member.backstage
+        return lost_guest or lost_clock or lost_hand or lost_mute or lost_backstage
 
 
 class Recollection:
@@ -83,6 +86,7 @@ class Recollection:
                 member.question,
                 member.chat_muted,
                 member.on_stage_since,
+                member.backstage,
             )
 
     def arrived(self, member: Member) -> None:
