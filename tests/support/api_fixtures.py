@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiohttp
 import pytest_asyncio
@@ -84,6 +84,24 @@ class RunningApi:
 
 def new_room() -> str:
     return f"show-{uuid.uuid4().hex[:8]}"
+
+
+class Show(NamedTuple):
+    """A show's room with its host and one viewer, both connected as bots."""
+
+    room: str
+    host: Bot
+    viewer: Bot
+
+
+async def start_show(api: RunningApi) -> Show:
+    """A new room with the host "Jane Host" and the viewer "Sam Viewer", once the host's session
+    sees the viewer."""
+    room = new_room()
+    host = await api.joined_bot(room, "Jane Host", "host")
+    viewer = await api.joined_bot(room, "Sam Viewer")
+    await host.wait_for(lambda: host.remote(viewer.identity))
+    return Show(room, host, viewer)
 
 
 StartApi = Callable[..., Awaitable[RunningApi]]
