@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from livekit import rtc
 
+from hostdesk.livekit.comeback import come_back
 from hostdesk.livekit.media import AudioOut
 from hostdesk.livekit.track_router import CAMERA, MICROPHONE, TrackRouter, source_of
 from hostdesk.show.connection import ConnectionState
@@ -26,9 +27,6 @@ log = logging.getLogger("hostdesk.livekit")
 
 CONNECT_TIMEOUT = 10.0
 TALKBACK = "talkback"
-#: Waits before each attempt to come back after a drop (the last one repeats), as the show's own
-#: session does (hostdesk.livekit.session).
-RECONNECT_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
 #: Disconnections that are not a drop: the host left, joined the backstage from somewhere else,
 #: or the show ended (its backstage room deleted). Anything else (a server that restarted or
 #: shut down, a lost network, the host's place in the room removed) is retried while the window
@@ -174,23 +172,21 @@ class BackstageSession:
 
     async def _reconnect(self) -> None:
         await self._drop_room()
-        attempt = 0
         try:
-            while not self._closing:
-                await asyncio.sleep(RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS) - 1)])
-                attempt += 1
-                try:
-                    if self._renew is not None:
-                        self._token = self._renew()
-                    await self._open()
-                except Exception as exc:
-                    log.info("backstage reconnect attempt %d failed: %s", attempt, exc)
-                    self._set_state(ConnectionState.RECONNECTING, f"retrying ({exc})")
-                    continue
+            if await come_back(
+                "the backstage",
+                self._renew_token,
+                self._open,
+                lambda: self._closing,
+                lambda reason: self._set_state(ConnectionState.RECONNECTING, reason),
+            ):
                 self._set_state(ConnectionState.LIVE)
-                return
         finally:
             self._reconnecting = None
+
+    def _renew_token(self) -> None:
+        if self._renew is not None:
+            self._token = self._renew()
 
     def _on_track_subscribed(
         self, track: rtc.Track, publication: rtc.RemoteTrackPublication, p: rtc.RemoteParticipant

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from livekit import rtc
 
+from hostdesk.livekit.comeback import come_back
 from hostdesk.livekit.media import AudioOut, VideoOut
 from hostdesk.livekit.participants import participant_of
 from hostdesk.livekit.track_router import (
@@ -50,7 +51,6 @@ from hostdesk.tasks import TaskSet
 log = logging.getLogger("hostdesk.livekit")
 
 CONNECT_TIMEOUT = 10.0
-RECONNECT_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
 _FINAL = {
     rtc.DisconnectReason.CLIENT_INITIATED: "",
     rtc.DisconnectReason.DUPLICATE_IDENTITY: "the host joined from somewhere else",
@@ -200,21 +200,18 @@ class HostSession:
 
     async def _reconnect(self) -> None:
         await self._drop_room()
-        attempt = 0
-        while not self._closing:
-            delay = RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS) - 1)]
-            await asyncio.sleep(delay)
-            attempt += 1
-            try:
-                if self._renew is not None:
-                    self._token = self._renew()
-                await self._open()
-            except Exception as exc:
-                log.info("reconnect attempt %d failed: %s", attempt, exc)
-                self._set_state(ConnectionState.RECONNECTING, f"retrying ({exc})")
-                continue
+        if await come_back(
+            "the show's room",
+            self._renew_token,
+            self._open,
+            lambda: self._closing,
+            lambda reason: self._set_state(ConnectionState.RECONNECTING, reason),
+        ):
             self._set_state(ConnectionState.LIVE)
-            return
+
+    def _renew_token(self) -> None:
+        if self._renew is not None:
+            self._token = self._renew()
 
     # -- outgoing -----------------------------------------------------------------------------
 
