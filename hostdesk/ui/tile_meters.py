@@ -1,9 +1,8 @@
-"""Level meters for a set of tiles named by identity (the backstage's guests): each one's
-received audio is fed as it arrives and only measured there (hostdesk.ui.levels.LevelMeter),
-and a timer reads the meters at the stage's pace and hands each tile its level, so painting
-never waits for audio and audio never paints. The stage's own meters (hostdesk.ui.stage_levels)
-add the host's microphone, LiveKit's active speakers and the speaker focus on top of the same
-meter and pace.
+"""Level meters for a set of tiles named by identity: each one's audio is fed as it arrives and
+only measured there (hostdesk.ui.levels.LevelMeter), and a timer reads the meters 30 times a
+second and hands each tile its level, so painting never waits for audio and audio never paints.
+The backstage's tiles use it as it is; the stage's (hostdesk.ui.stage_levels) add the host's
+microphone, LiveKit's active speakers and the speaker focus on top.
 """
 
 from __future__ import annotations
@@ -14,8 +13,10 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer
 
 from hostdesk.ui.levels import LevelMeter
-from hostdesk.ui.stage_levels import READ_INTERVAL_MS
 from hostdesk.ui.stage_tile import StageTile
+
+#: How often the tiles' meters are redrawn (ms).
+READ_INTERVAL_MS = 33
 
 
 class TileMeters(QObject):
@@ -55,10 +56,19 @@ class TileMeters(QObject):
     def stop(self) -> None:
         self._timer.stop()
 
-    def read(self) -> None:
+    def speaking(self, identity: str, meter: LevelMeter, now: float) -> bool:
+        """Whether they speak now: by their level (the stage adds LiveKit's word)."""
+        return meter.speaking(now)
+
+    def read(self) -> dict[str, tuple[float, bool]]:
+        """Reads every meter into its tile; returns each identity's (level, speaking)."""
         now = self.clock()
+        levels: dict[str, tuple[float, bool]] = {}
         for identity, meter in self._meters.items():
             level = meter.read(now)
+            speaking = self.speaking(identity, meter, now)
+            levels[identity] = (level, speaking)
             tile = self._tile_of(identity)
             if tile is not None:
-                tile.view.set_level(level, meter.speaking(now))
+                tile.view.set_level(level, speaking)
+        return levels
