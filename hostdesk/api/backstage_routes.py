@@ -14,6 +14,7 @@ from hostdesk.api.context import (
     auth_of,
     room_of,
     service_of,
+    stage_change_reply,
 )
 from hostdesk.api.endpoints import KEY_OR_TOKEN, TOKEN_ONLY, Doc
 from hostdesk.moderation import ROOM_NOT_FOUND
@@ -77,8 +78,7 @@ async def take_live(
     auth_of(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_PROMOTES)
     backstage = service_of(request).backstage
     change = await backstage.take_live(room, body.guest_identity, body.host_identity)
-    ws_url = request.app[SIGNALLING].ws_url(request)
-    return stage_models.StageChange(True, change.token, ws_url, change.message)
+    return stage_change_reply(request, change)
 
 
 @API.plain(

@@ -12,10 +12,12 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
+from hostdesk.api import stage_models
 from hostdesk.api.auth import Auth
 from hostdesk.api.endpoints import Endpoints
 from hostdesk.reach import viewer_livekit_url
 from hostdesk.service import ShowService
+from hostdesk.stage_service import StageChange
 
 
 @dataclass(frozen=True)
@@ -69,3 +71,9 @@ def utc_text(ms: int) -> str:
     """Milliseconds since the epoch as the API gives a moment: `2024-01-01T12:00:00.000Z`."""
     stamp = datetime.fromtimestamp(ms / 1000, UTC)
     return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def stage_change_reply(request: web.Request, change: StageChange) -> stage_models.StageChange:
+    """A promotion's or demotion's reply, with the `wsUrl` that works from where the caller is."""
+    ws_url = request.app[SIGNALLING].ws_url(request)
+    return stage_models.StageChange(True, change.token, ws_url, change.message)

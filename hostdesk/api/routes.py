@@ -27,6 +27,7 @@ from hostdesk.api.context import (
     auth_of,
     room_of,
     service_of,
+    stage_change_reply,
     utc_text,
 )
 from hostdesk.api.endpoints import (
@@ -45,7 +46,6 @@ from hostdesk.show.backstage import ROOM_NAME_RESERVED, backstage_of
 from hostdesk.show.blocks import BLOCKED_JOIN
 from hostdesk.show.participants import Participant, RoomSummary
 from hostdesk.show.roles import Role
-from hostdesk.stage_service import StageChange as ServiceStageChange
 
 JOIN_HOST_NEEDS_KEY = "Joining as host needs the API key"
 LIST_ROOMS_NEEDS_KEY = "Listing all rooms needs the API key"
@@ -293,7 +293,7 @@ async def invite(
     if body.to != stage_models.INVITE_TO_STAGE:
         return await backstage_routes.invite_backstage(request, room, body)
     change = await service_of(request).promote(room, body.viewer_identity, body.host_identity)
-    return _stage_change(request, change)
+    return stage_change_reply(request, change)
 
 
 @API.with_body(
@@ -317,12 +317,7 @@ async def demote(request: web.Request, body: stage_models.GuestRequest) -> stage
     room = room_of(request)
     auth_of(request).require_host(request, room, body.host_identity, stage.ONLY_HOST_DEMOTES)
     change = await service_of(request).demote(room, body.guest_identity, body.host_identity)
-    return _stage_change(request, change)
-
-
-def _stage_change(request: web.Request, change: ServiceStageChange) -> stage_models.StageChange:
-    ws_url = request.app[SIGNALLING].ws_url(request)
-    return stage_models.StageChange(True, change.token, ws_url, change.message)
+    return stage_change_reply(request, change)
 
 
 @API.with_body(
