@@ -2,8 +2,11 @@
 by `hostdesk.chat_moderation`; `stage`, the stage clock's limit): read, changed and written whole
 under the room's lock, so no writer drops another's key.
 
-What the service last wrote is remembered per room, so that a livekit-server that restarted (and
-forgot its rooms) gets every key back when the room is made again (`restore`).
+What the service last wrote is remembered per room. A change starts from it rather than from
+what LiveKit lists: LiveKit's room list can lag a write by a moment, and a change read from it
+then would drop the write before it (one hide of 201 in a row was lost that way, under load).
+And a livekit-server that restarted (and forgot its rooms) gets every key back when the room is
+made again (`restore`).
 """
 
 from __future__ import annotations
@@ -55,11 +58,14 @@ class RoomSettings:
         """Changes the room's section of `kind` (written only when it changes) and remembers it."""
         async with self._lock(room):
             summary = await self._summary(room)
-            current = kind.from_room_metadata(summary.metadata)
+            written = self._written.get(room, {})
+            base = summary.metadata
+            for section in written.values():  # ours as written, whatever LiveKit lists yet
+                base = section.to_room_metadata(base)
+            current = kind.from_room_metadata(base)
             wanted = change(current)
-            if wanted != current:
-                metadata = wanted.to_room_metadata(summary.metadata)
-                await self.rooms.update_room_metadata(room, metadata)
+            if wanted != current or base != summary.metadata:
+                await self.rooms.update_room_metadata(room, wanted.to_room_metadata(base))
             self._remember(room, wanted)
         return wanted
 

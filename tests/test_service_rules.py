@@ -26,6 +26,7 @@ from hostdesk.show.participants import (
     HAND_ATTRIBUTE,
     QUESTION_ATTRIBUTE,
     Participant,
+    RoomSummary,
     hand_queue,
 )
 from hostdesk.show.reservations import Reservations
@@ -607,6 +608,38 @@ async def test_hiding_a_message_writes_it_into_the_room_metadata_keeping_other_k
     assert _chat(live_show).hidden == ("viewer-1:1704067200123", "viewer-2:0")
     assert json.loads(live_show.metadata[ROOM])["title"] == "Friday show"
     assert (await service.chat.settings(ROOM)).hidden == _chat(live_show).hidden
+
+
+class LaggingRooms(FakeRooms):
+    """LiveKit's room list one write behind its room metadata, as it can be under load."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.listed: dict[str, str] = {}
+
+    async def list_rooms(self, names: list[str] | None = None) -> list[RoomSummary]:
+        rooms = await super().list_rooms(names)
+        return [replace(r, metadata=self.listed.get(r.name, "")) for r in rooms]
+
+    async def update_room_metadata(self, room: str, metadata: str) -> None:
+        self.listed[room] = self.metadata.get(room, "")
+        await super().update_room_metadata(room, metadata)
+
+
+async def test_changes_in_a_row_all_hold_when_livekits_room_list_lags_a_write() -> None:
+    rooms = LaggingRooms()
+    service = ShowService(rooms, FakeTokens())
+    rooms.connect("host-1", Role.HOST, "Host Jane")
+    rooms.metadata[ROOM] = rooms.listed[ROOM] = json.dumps({"title": "Friday show"})
+
+    for n in range(5):
+        await service.chat.hide(ROOM, f"viewer-{n}", n)
+    await service.chat.slow_mode(ROOM, 30)
+
+    chat = _chat(rooms)
+    assert chat.hidden == tuple(f"viewer-{n}:{n}" for n in range(5))
+    assert chat.slow_mode_s == 30
+    assert json.loads(rooms.metadata[ROOM])["title"] == "Friday show"
 
 
 async def test_slow_mode_is_written_and_read_back_with_the_room(
