@@ -336,8 +336,12 @@ class Child:
         self._seen = asyncio.Event()
 
     @classmethod
-    async def start(cls, script: str, *args: str, nice: int = 0) -> Child:
+    async def start(cls, script: str, *args: str, nice: int = 0, cpus: str = "") -> Child:
+        """`nice`: the helper's (and its autogroup's) nice value; `cpus`: the cores it may run
+        on (`taskset -c`), where the benchmark keeps other cores for the app."""
         prefix = ["nice", "-n", str(nice)] if nice else []  # nice execs: the pid stays ours
+        if cpus:
+            prefix = ["taskset", "-c", cpus, *prefix]
         proc = await asyncio.create_subprocess_exec(
             *prefix,
             sys.executable,
@@ -349,6 +353,12 @@ class Child:
             start_new_session=True,
             limit=256 * 1024 * 1024,  # the joiner's last line holds every request
         )
+        if nice:
+            # A new session is an autogroup of its own (kernel.sched_autogroup_enabled), and the
+            # scheduler shares the cores between autogroups first: a process's own nice only
+            # ranks it inside its group. The group's nice is what yields the cores to the app.
+            with contextlib.suppress(OSError):
+                Path(f"/proc/{proc.pid}/autogroup").write_text(str(nice))
         return cls(proc, script)
 
     async def _read(self) -> None:
@@ -426,16 +436,23 @@ class Desk:
     room: str = ""
     children: list[Child] = field(default_factory=list)
     helper_nice: int = 0
+    helper_cpus: str = ""
 
     async def go_live(self, room: str) -> None:
         self.room = room
         await self.control.go_live(room, "Bench Host")
 
-    async def bring_guest(self, name: str) -> tuple[Child, str]:
-        """A publisher process joins as a viewer and is promoted by the host: on stage."""
+    async def bring_guest(self, name: str, *options: str) -> tuple[Child, str]:
+        """A publisher process (`options` for bench/_publisher.py) joins as a viewer and is
+        promoted by the host: on stage."""
         joined = await self.backend.service.join(self.room, name, "viewer")
         child = await Child.start(
-            "_publisher.py", joined.ws_url, joined.token, nice=self.helper_nice
+            "_publisher.py",
+            joined.ws_url,
+            joined.token,
+            *options,
+            nice=self.helper_nice,
+            cpus=self.helper_cpus,
         )
         self.children.append(child)
         await child.wait_line("connected", 30)
