@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hostdesk.ui import stage_layout
+from hostdesk.show import stage_layout
 from hostdesk.ui.stage_tile import BAR_HEIGHT, GuestTile, HostTile, ShareTile, StageTile
 from hostdesk.ui.theme import set_style_property
 from hostdesk.ui.video_view import VideoView

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from hostdesk.ui.video_view import VideoView
 
-#: The height of the bar under each picture (the layouts reserve it: hostdesk.ui.stage_layout).
+#: The height of the bar under each picture (the layouts reserve it: hostdesk.show.stage_layout).
 BAR_HEIGHT = 36
 EMPTY_STAGE = "Nobody on stage — invite a raised hand"
 #: A guest's bar narrower than this gets the buttons' short texts; narrower than NAMED, no name.

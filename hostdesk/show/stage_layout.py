@@ -1,8 +1,10 @@
 """Where each stage tile goes: the host and the guests share the stage's area by a layout.
 
-Pure geometry (no Qt), so that a layout is a function a test can call. Every tile is a picture
-of `aspect` with a bar of `bar` pixels under it (names and buttons); the tile sizes are picked so
-that the picture keeps its aspect and the tiles are as large as the area allows.
+Pure geometry (no Qt), so that a layout is a function a test can call, and one rule for the
+window's stage (`hostdesk.ui.stage_panel`) and the program (`hostdesk.show.program_layout`).
+Every tile is a picture of `ASPECT` with a bar of `bar` pixels under it (the window's names and
+buttons; the program has none); the tile sizes are picked so that the picture keeps its aspect
+and the tiles are as large as the area allows.
 
 - `grid`: all tiles the same size, in the number of columns that makes them largest, centred,
   a last short row centred too.

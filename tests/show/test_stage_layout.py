@@ -1,4 +1,4 @@
-"""The stage's layouts (hostdesk/ui/stage_layout.py): every picture keeps its aspect, the tiles
+"""The stage's layouts (hostdesk/show/stage_layout.py): every picture keeps its aspect, the tiles
 share the area without overlapping, the speaker layout shows its focus largest, and a screen
 share is shown large whatever the layout."""
 
@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from hostdesk.ui.stage_layout import ASPECT, GAP, Cell, focus, grid, stage
+from hostdesk.show.stage_layout import ASPECT, GAP, Cell, focus, grid, stage
 
 BAR = 36
 
