@@ -4,7 +4,8 @@ The program is the stage as the window lays it out (`hostdesk.show.stage_layout`
 the guests in a grid, a share large with the cameras beside it, the newest share if several),
 without the window's bars: a name is a lower third drawn over the bottom left of its picture.
 Only the host, the guests and their shares are in it: a backstage member is a viewer to the
-stage's rules, and `program` takes no one else (`on_stage` picks them from the mirror).
+stage's rules; `StageLineup` says who is on from the mirror, and `program` drops a share of
+anyone else.
 
 Pure: the renderer draws what it is given. Text is fitted to its box by one rule (`elide`:
 whitespace runs made one space, then cut at the end with an ellipsis) measured by the
@@ -14,11 +15,11 @@ renderer's own font metrics (`Measure`), or by an estimate that errs wide when n
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from hostdesk.show import stage_layout
-from hostdesk.show.mirror import Member
+from hostdesk.show.mirror import Member, ShowMirror
 from hostdesk.show.roles import Role
 from hostdesk.show.stage_layout import Cell
 
@@ -107,15 +108,74 @@ class Placed:
     lower_third: LowerThird | None
 
 
-def on_stage(host: Person, members: Iterable[Member], questions: Mapping[str, str]) -> list[Person]:
-    """The host, then the guests in the mirror's order with the question each came on with;
-    nobody backstage (a viewer) and no viewer."""
-    guests = [
-        Person(m.identity, m.name, questions.get(m.identity, ""))
-        for m in members
-        if m.role is Role.GUEST and not m.backstage
-    ]
-    return [host, *guests]
+class StageLineup:
+    """Who is on the program: the guests in the order they came on stage, each with the
+    question their raised hand carried when they came on ("" when none), kept while they stay.
+
+    Fed with the mirror's members (`attach`, or `update`/`remove` by a caller that already
+    listens). A promotion or a trip backstage lowers the hand and its question in the same
+    update, so only the member's previous state knows the question: the lineup keeps each
+    member's last state. A question is forgotten when the hand goes down any other way or the
+    host takes it away: on air, no text rather than a stale one.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[str, Member] = {}
+        self._questions: dict[str, str] = {}
+        self._guests: dict[str, Person] = {}
+
+    def attach(self, mirror: ShowMirror) -> None:
+        for identity in mirror.audience:
+            self.update(mirror.members[identity])
+        mirror.member_added.connect(self._on_changed)
+        mirror.member_changed.connect(self._on_changed)
+        mirror.member_removed.connect(self._on_removed)
+
+    def detach(self, mirror: ShowMirror) -> None:
+        mirror.member_added.disconnect(self._on_changed)
+        mirror.member_changed.disconnect(self._on_changed)
+        mirror.member_removed.disconnect(self._on_removed)
+
+    def people(self, host: Person) -> list[Person]:
+        """The host, then the guests."""
+        return [host, *self._guests.values()]
+
+    def guest(self, identity: str) -> Person | None:
+        return self._guests.get(identity)
+
+    def update(self, member: Member) -> None:
+        old = self._last.get(member.identity)
+        self._last[member.identity] = member
+        was_up = old is not None and old.hand_raised_at is not None
+        up = member.hand_raised_at is not None
+        # Only a guest is on stage: someone backstage is a viewer to the stage's rules.
+        guest = member.role is Role.GUEST
+        if up and member.question:
+            self._questions[member.identity] = member.question
+        elif up or (was_up and not (guest or member.backstage)):
+            self._questions.pop(member.identity, None)
+        if old is not None and old.backstage and not member.backstage and not guest:
+            self._questions.pop(member.identity, None)  # sent back to the audience
+        if guest:
+            on = self._guests.get(member.identity)
+            question = on.question if on else self._questions.get(member.identity, "")
+            self._guests[member.identity] = Person(member.identity, member.name, question)
+        elif member.identity in self._guests:
+            self._off(member.identity)
+
+    def remove(self, member: Member) -> None:
+        self._last.pop(member.identity, None)
+        self._off(member.identity)
+
+    def _off(self, identity: str) -> None:
+        self._guests.pop(identity, None)
+        self._questions.pop(identity, None)
+
+    def _on_changed(self, _index: int, member: Member) -> None:
+        self.update(member)
+
+    def _on_removed(self, _index: int, member: Member) -> None:
+        self.remove(member)
 
 
 def program(

@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from hostdesk.show.invitations import Answer
 from hostdesk.show.mirror import Member, ShowMirror
+from hostdesk.show.program_layout import StageLineup
 from hostdesk.show.roles import Role
 
 #: The sidecar's format; a reader refuses a version it does not know.
@@ -197,32 +198,16 @@ def csv_text(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-@dataclass(frozen=True)
-class OnStage:
-    """A guest on stage as the program names them: the question their hand carried when they
-    came on ("" when none)."""
-
-    identity: str
-    name: str
-    question: str = ""
-
-
 class TimelineFeed:
     """Feeds a `Timeline` from a `ShowMirror` (from `attach` to `detach`); what is true when it
-    attaches is recorded at once (guests on stage, backstage, hands, pending invitations).
-
-    It also keeps the stage's lineup (`lineup`) with the question each guest came on with: a
-    promotion or a trip backstage lowers the hand and its question in the same update, so only
-    the last state of the hand knows it. A question is forgotten when the hand goes down any
-    other way or the host takes it: on air, no text rather than a stale one.
-    """
+    attaches is recorded at once (guests on stage, backstage, hands, pending invitations). A
+    guest goes on stage with the question the program shows (`StageLineup`'s rule)."""
 
     def __init__(self, timeline: Timeline, mirror: ShowMirror) -> None:
         self.timeline = timeline
         self.mirror = mirror
         self._last: dict[str, Member] = {}
-        self._questions: dict[str, str] = {}
-        self._lineup: dict[str, OnStage] = {}
+        self._lineup = StageLineup()
         self._deadlines: dict[str, float] = {}
 
     # -- wiring -------------------------------------------------------------------------------
@@ -259,12 +244,6 @@ class TimelineFeed:
     def share_stopped(self, identity: str) -> None:
         self.timeline.record(Kind.SHARE_STOPPED, identity, self._name(identity))
 
-    # -- reading ------------------------------------------------------------------------------
-
-    def lineup(self) -> list[OnStage]:
-        """The guests on stage in the order they came on."""
-        return list(self._lineup.values())
-
     # -- the mirror's events ------------------------------------------------------------------
 
     def _name(self, identity: str) -> str:
@@ -276,6 +255,7 @@ class TimelineFeed:
     def _changed(self, _index: int, member: Member) -> None:
         old = self._last.get(member.identity)
         self._last[member.identity] = member
+        self._lineup.update(member)
         record = self.timeline.record
         who = (member.identity, member.name)
         was_up = old is not None and old.hand_raised_at is not None
@@ -285,10 +265,6 @@ class TimelineFeed:
         was_back = old is not None and old.backstage
         back = member.backstage
 
-        if up and member.question:
-            self._questions[member.identity] = member.question
-        elif up or (was_up and not (guest or back)):
-            self._questions.pop(member.identity, None)
         if was_up and not up:
             record(Kind.HAND_LOWERED, *who)
         elif up and not was_up:
@@ -297,36 +273,24 @@ class TimelineFeed:
             record(Kind.QUESTION_CHANGED, *who, member.question)
         if was_back and not back:
             record(Kind.BACKSTAGE_OUT, *who)
-            if not guest:
-                self._questions.pop(member.identity, None)
         if was_guest and not guest:
-            self._off_stage(member)
+            record(Kind.OFF_STAGE, *who)
         elif guest and not was_guest:
-            question = self._questions.get(member.identity, "")
-            self._lineup[member.identity] = OnStage(member.identity, member.name, question)
-            record(Kind.ON_STAGE, *who, question)
-        elif guest and old is not None and old.name != member.name:
-            self._lineup[member.identity] = OnStage(
-                member.identity, member.name, self._lineup[member.identity].question
-            )
+            on = self._lineup.guest(member.identity)
+            record(Kind.ON_STAGE, *who, on.question if on else "")
         if back and not was_back:
             record(Kind.BACKSTAGE_IN, *who)
 
     def _removed(self, _index: int, member: Member) -> None:
         old = self._last.pop(member.identity, member)
+        self._lineup.remove(member)
         who = (member.identity, old.name)
         if old.hand_raised_at is not None:
             self.timeline.record(Kind.HAND_LOWERED, *who)
         if old.backstage:
             self.timeline.record(Kind.BACKSTAGE_OUT, *who)
         if old.role is Role.GUEST:
-            self._off_stage(old)
-        self._questions.pop(member.identity, None)
-
-    def _off_stage(self, member: Member) -> None:
-        self._lineup.pop(member.identity, None)
-        self._questions.pop(member.identity, None)
-        self.timeline.record(Kind.OFF_STAGE, member.identity, member.name)
+            self.timeline.record(Kind.OFF_STAGE, *who)
 
     def _invitation_changed(self, identity: str) -> None:
         invitation = self.mirror.invitations.pending(identity)

@@ -8,25 +8,45 @@ import itertools
 
 import pytest
 
-from hostdesk.show.mirror import Member
+from hostdesk.show.backstage import backstage_attributes
+from hostdesk.show.mirror import ShowMirror
+from hostdesk.show.participants import QUESTION_ATTRIBUTE, Participant, hand_attributes
 from hostdesk.show.program_layout import (
     ELLIPSIS,
     FRAME_SIZES,
     Person,
     Placed,
     Share,
+    StageLineup,
     elide,
     estimate_width,
     fit,
-    on_stage,
     program,
 )
-from hostdesk.show.roles import Role
 from hostdesk.show.stage_layout import Cell
+from tests.support.people import guest, viewer
 
 HOST = Person("host", "Jane Host")
 GUESTS = [Person(f"g{n}", f"Guest {n}", "Why?" if n == 1 else "") for n in range(1, 7)]
 SIZES = list(FRAME_SIZES.values())
+
+
+def asking(identity: str, name: str, question: str) -> Participant:
+    """A viewer whose raised hand carries a question."""
+    attributes = {**hand_attributes(1_000), QUESTION_ATTRIBUTE: question}
+    return Participant(
+        identity, name, metadata=viewer(identity, name).metadata, attributes=attributes
+    )
+
+
+def backstage(participant: Participant) -> Participant:
+    """The participant as the host's sending backstage writes them: the hand and question down."""
+    return Participant(
+        participant.identity,
+        participant.name,
+        metadata=participant.metadata,
+        attributes=backstage_attributes(True),
+    )
 
 
 def inside(cell: Cell, width: int, height: int) -> bool:
@@ -124,16 +144,53 @@ def test_the_newest_share_is_large_and_a_share_of_someone_off_stage_is_not_shown
 
 
 def test_nobody_backstage_and_no_viewer_is_on_the_program() -> None:
-    members = [
-        Member("ann", "Ann", Role.GUEST),
-        Member("bob", "Bob", Role.VIEWER, backstage=True),
-        Member("cy", "Cy", Role.VIEWER, hand_raised_at=5, question="Hi?"),
-        Member("dee", "Dee", Role.GUEST),
+    mirror = ShowMirror(local_identity="host")
+    lineup = StageLineup()
+    mirror.seen(guest("ann", "Ann"))
+    lineup.attach(mirror)
+    mirror.seen(backstage(asking("bob", "Bob", "Let me in")))
+    mirror.seen(asking("cy", "Cy", "Hi?"))
+    mirror.seen(guest("dee", "Dee"))
+
+    assert lineup.people(HOST) == [HOST, Person("ann", "Ann"), Person("dee", "Dee")]
+    mirror.left("ann")
+    assert lineup.people(HOST) == [HOST, Person("dee", "Dee")]
+
+
+def test_a_guest_keeps_the_question_they_came_on_with_while_they_are_on() -> None:
+    mirror = ShowMirror(local_identity="host")
+    lineup = StageLineup()
+    lineup.attach(mirror)
+    mirror.seen(asking("ann", "Ann", "What about latency?"))
+    mirror.seen(asking("bob", "Bob", "Can I demo?"))
+    mirror.seen(guest("ann", "Ann"))  # the promotion lowers the hand in the same update
+    mirror.seen(backstage(viewer("bob", "Bob")))  # so does a trip backstage
+    mirror.seen(guest("bob", "Bob"))  # take live
+
+    assert lineup.people(HOST)[1:] == [
+        Person("ann", "Ann", "What about latency?"),
+        Person("bob", "Bob", "Can I demo?"),
     ]
+    mirror.seen(viewer("ann", "Ann"))
+    mirror.seen(guest("ann", "Ann"))
+    assert lineup.guest("ann") == Person("ann", "Ann"), "a question is for one time on stage"
 
-    people = on_stage(HOST, members, {"ann": "What about latency?", "bob": "Let me in"})
 
-    assert people == [HOST, Person("ann", "Ann", "What about latency?"), Person("dee", "Dee")]
+def test_a_question_the_host_took_or_a_hand_lowered_does_not_go_on_air() -> None:
+    mirror = ShowMirror(local_identity="host")
+    lineup = StageLineup()
+    lineup.attach(mirror)
+    mirror.seen(asking("ann", "Ann", "troll words"))
+    mirror.seen(viewer("ann", "Ann", hand=1_000))  # the host took the question
+    mirror.seen(asking("bob", "Bob", "a fine question"))
+    mirror.seen(viewer("bob", "Bob"))  # lowered by Bob
+    mirror.seen(asking("cy", "Cy", "backstage question"))
+    mirror.seen(backstage(viewer("cy", "Cy")))
+    mirror.seen(viewer("cy", "Cy"))  # sent back
+    for identity in ("ann", "bob", "cy"):
+        mirror.seen(guest(identity, identity.title()))
+
+    assert [p.question for p in lineup.people(HOST)] == ["", "", "", ""]
 
 
 def test_a_lower_third_names_each_person_and_a_guests_question() -> None:
