@@ -5,9 +5,10 @@ backoff (1, 2, 4, 8, then every 15 s) and nothing else waits for it. The stream 
 the URL FFmpeg connects to and nothing else: never logged, never in an error message.
 
 FFmpeg opens an output's connection without a timeout and without a way to interrupt it, so
-the server is first reached from Python with one (TCP, and TLS for rtmps://): a closed port, a
-host that does not answer or a server that does not speak TLS is then a readable error within
-seconds rather than a thread stuck in FFmpeg.
+the server is first reached from Python with one (TCP, TLS for rtmps://, and RTMP's first
+exchange): a closed port, a host that does not answer, a server that does not speak TLS or one
+that accepts and then says nothing is a readable error within seconds rather than a thread stuck
+in FFmpeg.
 """
 
 from __future__ import annotations
@@ -75,13 +76,40 @@ class Destination(MuxingOutput):
             ) from None
         with sock:
             if self._tls:
-                self._handshake(sock, where)
+                context = ssl.create_default_context()
+                with self._handshake(context, sock, where) as tls:
+                    self._greet(tls, where)
+            else:
+                self._greet(sock, where)
 
-    def _handshake(self, sock: socket.socket, where: str) -> None:
-        context = ssl.create_default_context()
+    def _greet(self, sock: socket.socket, where: str) -> None:
+        """RTMP's own first exchange (C0+C1, then S0+S1 back): a server that accepts the
+        connection but never answers would otherwise hold FFmpeg for good."""
+        sock.settimeout(self._connect_timeout)
         try:
-            with context.wrap_socket(sock, server_hostname=self._host):
-                pass
+            sock.sendall(b"\x03" + bytes(1536))
+            received = 0
+            while received < 1537:
+                chunk = sock.recv(1537 - received)
+                if not chunk:
+                    raise SessionError(
+                        f"{self.label}: {where} closed the connection: is it an RTMP server?",
+                        retry=True,
+                    )
+                received += len(chunk)
+        except TimeoutError:
+            raise SessionError(
+                f"{self.label}: {where} accepts connections but does not answer", retry=True
+            ) from None
+        except OSError as exc:
+            reason = (exc.strerror or type(exc).__name__).lower()
+            raise SessionError(
+                f"{self.label}: the connection to {where} failed: {reason}", retry=True
+            ) from None
+
+    def _handshake(self, context: ssl.SSLContext, sock: socket.socket, where: str) -> ssl.SSLSocket:
+        try:
+            return context.wrap_socket(sock, server_hostname=self._host)
         except ssl.SSLCertVerificationError as exc:
             raise SessionError(
                 f"{self.label}: {where} has a certificate this computer does not trust "

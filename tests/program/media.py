@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -74,7 +75,7 @@ def read_back(path: Path | str) -> ReadBack:
         times: list[float] = []
         last: av.VideoFrame | None = None
         sound: list[np.ndarray] = []
-        for frame in container.decode(video, audio):
+        for frame in _decodable(container.demux(video, audio)):
             if isinstance(frame, av.VideoFrame):
                 if frame.pts is not None:
                     times.append(float(frame.pts * frame.time_base))
@@ -101,6 +102,19 @@ def read_back(path: Path | str) -> ReadBack:
             (centre[0], centre[1], centre[2]),
             peak,
         )
+
+
+def _decodable(packets: Iterator[av.Packet[Any]]) -> Iterator[av.VideoFrame | av.AudioFrame]:
+    """Every frame that decodes, as a player shows them: the packet a file cut mid-write
+    (a killed process, a full disk) ends with is skipped."""
+    for packet in packets:
+        try:
+            frames = packet.decode()
+        except av.error.InvalidDataError:
+            continue
+        for frame in frames:
+            if isinstance(frame, av.VideoFrame | av.AudioFrame):
+                yield frame
 
 
 def near(a: tuple[int, int, int], b: tuple[int, int, int], tolerance: int = 12) -> bool:
