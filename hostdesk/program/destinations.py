@@ -35,7 +35,8 @@ STEADY_S = 30.0
 
 class Destination(MuxingOutput):
     """`url` is the server's (rtmp://host[:port]/app or rtmps://...), `stream_key` the secret
-    part the service gives; `label` is what the host calls it ("YouTube")."""
+    part the service gives; `label` is what the host calls it ("YouTube"). An rtmps:// server's
+    certificate must be one this computer trusts, or one from `cafile` (a private server)."""
 
     def __init__(
         self,
@@ -45,6 +46,7 @@ class Destination(MuxingOutput):
         *,
         backoff: tuple[float, ...] = BACKOFF_S,
         connect_timeout: float = CONNECT_TIMEOUT_S,
+        cafile: str | None = None,
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("rtmp", "rtmps") or not parts.hostname:
@@ -57,6 +59,7 @@ class Destination(MuxingOutput):
         self._tls = parts.scheme == "rtmps"
         self._backoff = backoff
         self._connect_timeout = connect_timeout
+        self._cafile = cafile
 
     def _open_container(self) -> OutputContainer:
         self._reach()
@@ -76,7 +79,7 @@ class Destination(MuxingOutput):
             ) from None
         with sock:
             if self._tls:
-                context = ssl.create_default_context()
+                context = ssl.create_default_context(cafile=self._cafile)
                 with self._handshake(context, sock, where) as tls:
                     self._greet(tls, where)
             else:

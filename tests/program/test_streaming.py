@@ -138,3 +138,36 @@ def test_rtmps_to_a_server_without_tls_is_said_within_seconds(
     assert destination.status.error == (
         f"Facebook: 127.0.0.1:{server.port} does not speak TLS (rtmps://); is it rtmp://?"
     )
+
+
+def test_the_program_streams_over_rtmps_to_a_server_whose_certificate_is_trusted(
+    rtmp_servers: NewRtmpServer,
+) -> None:
+    server = rtmp_servers(tls=True)
+    server.start()
+    assert server.certificate is not None
+    encoder = ProgramEncoder(W, H, FPS)
+    encoder.start()
+    trusted = Destination(
+        "YouTube", server.tls_url, "tls-key", cafile=str(server.certificate.cert_path)
+    )
+    untrusted = Destination("Elsewhere", server.tls_url, "other-key")
+    encoder.add_output(trusted)
+    encoder.add_output(untrusted)
+    try:
+        wait_for(lambda: trusted.status.state is OutputState.LIVE, 10, "rtmps live")
+        feed(encoder, 3.0, solid_rgba(COLOUR), Tone())
+    finally:
+        encoder.stop()
+
+    assert untrusted.status.error is not None
+    assert untrusted.status.error.startswith(
+        f"Elsewhere: 127.0.0.1:{server.tls_port} has a certificate this computer does not trust"
+    )
+    assert not server.recordings("other-key")
+    (recorded,) = server.recordings("tls-key")
+    got = read_back(recorded)
+    assert (got.width, got.height) == (1280, 720)
+    assert got.duration >= 2.5, got
+    assert near(got.centre, COLOUR), got
+    assert abs(got.peak_hz - TONE_HZ) < 5, got

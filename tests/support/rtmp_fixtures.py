@@ -25,14 +25,30 @@ from typing import NoReturn
 
 import pytest
 
-__all__ = ["NGINX", "RTMP_MODULE", "NewRtmpServer", "RtmpServer", "rtmp_servers"]
+from hostdesk.tls import Certificate, machine_certificate
+
+__all__ = ["NGINX", "RTMP_MODULE", "STREAM_MODULE", "NewRtmpServer", "RtmpServer", "rtmp_servers"]
 
 NGINX = "/usr/sbin/nginx"
 RTMP_MODULE = "/usr/lib/nginx/modules/ngx_rtmp_module.so"
+STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so"
+
+# rtmps:// as YouTube and Facebook serve it: TLS in front of the RTMP server (nginx's stream
+# module terminating TLS with a certificate made for 127.0.0.1).
+_TLS = """\
+stream {{
+    server {{
+        listen 127.0.0.1:{tls_port} ssl;
+        ssl_certificate     {cert};
+        ssl_certificate_key {key};
+        proxy_pass 127.0.0.1:{port};
+    }}
+}}
+"""
 
 _CONFIG = """\
 load_module {module};
-{user}worker_processes 1;
+{stream_module}{user}worker_processes 1;
 daemon off;
 pid {folder}/nginx.pid;
 error_log {folder}/error.log info;
@@ -67,7 +83,7 @@ rtmp {{
 {on_publish}        }}
     }}
 }}
-"""
+{tls}"""
 
 
 def _fail(message: str) -> NoReturn:
@@ -87,12 +103,19 @@ class RtmpServer:
     port: int
     http_port: int
     accepted_key: str | None = None
+    certificate: Certificate | None = None  # with one, rtmps:// on tls_port too
+    tls_port: int = 0
     _proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
         """The server's URL without a stream key, as a service shows it."""
         return f"rtmp://127.0.0.1:{self.port}/live"
+
+    @property
+    def tls_url(self) -> str:
+        assert self.certificate is not None, "made with rtmp_servers(tls=True)"
+        return f"rtmps://127.0.0.1:{self.tls_port}/live"
 
     @property
     def error_log(self) -> Path:
@@ -105,8 +128,18 @@ class RtmpServer:
                 "            notify_method get;\n"
                 f"            on_publish http://127.0.0.1:{self.http_port}/publish;\n"
             )
+        tls = ""
+        if self.certificate is not None:
+            tls = _TLS.format(
+                tls_port=self.tls_port,
+                port=self.port,
+                cert=self.certificate.cert_path,
+                key=self.certificate.key_path,
+            )
         return _CONFIG.format(
             module=RTMP_MODULE,
+            stream_module=f"load_module {STREAM_MODULE};\n" if tls else "",
+            tls=tls,
             # As root, workers would switch to `nobody`, who cannot write pytest's tmp folders.
             user="user root;\n" if os.geteuid() == 0 else "",
             folder=self.folder,
@@ -195,9 +228,24 @@ def rtmp_servers(tmp_path: Path) -> Iterator[NewRtmpServer]:
         )
     made: list[RtmpServer] = []
 
-    def new(accepted_key: str | None = None) -> RtmpServer:
+    def new(accepted_key: str | None = None, tls: bool = False) -> RtmpServer:
+        folder = tmp_path / f"rtmp{len(made)}"
+        certificate = None
+        if tls:
+            if not Path(STREAM_MODULE).exists():
+                _fail(
+                    f"{STREAM_MODULE} not found: the rtmps:// test puts nginx's stream module "
+                    "(TLS) in front of its RTMP server. "
+                    "Install it with `apt-get install libnginx-mod-stream`."
+                )
+            certificate = machine_certificate(folder / "tls", ["127.0.0.1"])
         server = RtmpServer(
-            tmp_path / f"rtmp{len(made)}", _free_tcp_port(), _free_tcp_port(), accepted_key
+            folder,
+            _free_tcp_port(),
+            _free_tcp_port(),
+            accepted_key,
+            certificate,
+            _free_tcp_port() if tls else 0,
         )
         made.append(server)
         return server
