@@ -17,10 +17,10 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -37,6 +37,7 @@ from hostdesk.ui.settings import PrefsStore  # noqa: E402
 from hostdesk.ui.video_view import VideoView  # noqa: E402
 
 API_KEY = "bench-host-api-key"
+T = TypeVar("T")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -403,6 +404,29 @@ class Child:
         if self.proc.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 self.proc.kill()
+
+
+def run_bench(
+    name: str, work: Callable[[], Awaitable[T]], timeout: float, report: Callable[[T], None]
+) -> int:
+    """Runs `work()` on the app's qasync loop (hostdesk.ui.runner) and reports its result; an
+    interruption (Ctrl+C, SIGTERM) or `timeout` seconds stop it without a report (exit 1)."""
+    from hostdesk.ui.runner import run
+
+    async def start(closed: asyncio.Future[None]) -> int:
+        task = asyncio.ensure_future(work())
+        done, _ = await asyncio.wait(
+            {task, closed}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        if task not in done:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            print(f"{name}: stopped (interrupted or over time)", file=sys.stderr)
+            return 1
+        report(task.result())
+        return 0
+
+    return run(start)
 
 
 async def wait_until(condition: Any, timeout: float, what: str) -> Any:

@@ -38,7 +38,6 @@ from hostdesk.show.mirror import Fact, Seen, ShowMirror
 from hostdesk.show.participants import Participant
 from hostdesk.show.roles import Metadata, Role
 from hostdesk.ui.models import AudienceFilter, AudienceModel, HandQueueModel
-from hostdesk.ui.runner import run
 
 TARGET_P99_MS = 50.0
 HAND_DELAY = 1.0  # a viewer who raises a hand does so this long after joining
@@ -256,21 +255,12 @@ def main() -> int:
     args = parser.parse_args()
     sys.argv = sys.argv[:1]  # Qt gets no benchmark options
 
-    async def start(closed: asyncio.Future[None]) -> int:
-        task = asyncio.ensure_future(paced(args))
-        limit = args.viewers / args.rate + 120
-        done, _ = await asyncio.wait(
-            {task, closed}, timeout=limit, return_when=asyncio.FIRST_COMPLETED
-        )
-        if task not in done:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            print("audience_scale: stopped (interrupted or over time)", file=sys.stderr)
-            return 1
-        report(task.result(), unpaced_memory(args), args)
-        return 0
-
-    return run(start)
+    return h.run_bench(
+        "audience_scale",
+        lambda: paced(args),
+        args.viewers / args.rate + 120,
+        lambda result: report(result, unpaced_memory(args), args),
+    )
 
 
 if __name__ == "__main__":

@@ -33,7 +33,6 @@ from typing import Any
 import _harness as h
 
 from hostdesk.backend import start_backend
-from hostdesk.ui.runner import run
 
 TARGET_P99_MS = 16.0
 
@@ -246,20 +245,9 @@ def main() -> int:
     args = parser.parse_args()
     sys.argv = sys.argv[:1]  # Qt gets no benchmark options
 
-    async def start(closed: asyncio.Future[None]) -> int:
-        task = asyncio.ensure_future(bench(args))
-        done, _ = await asyncio.wait(
-            {task, closed}, timeout=4 * args.seconds + 300, return_when=asyncio.FIRST_COMPLETED
-        )
-        if task not in done:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            print("loop_lag: stopped (interrupted or over time)", file=sys.stderr)
-            return 1
-        report(task.result(), args)
-        return 0
-
-    return run(start)
+    return h.run_bench(
+        "loop_lag", lambda: bench(args), 4 * args.seconds + 300, lambda r: report(r, args)
+    )
 
 
 if __name__ == "__main__":

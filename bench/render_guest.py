@@ -32,7 +32,6 @@ import uuid
 import _harness as h
 
 from hostdesk.backend import start_backend
-from hostdesk.ui.runner import run
 
 TARGET_FPS = 29.0
 TARGET_MS = 1.5
@@ -199,22 +198,9 @@ def main() -> int:
     args = parser.parse_args()
     sys.argv = sys.argv[:1]  # Qt gets no benchmark options
 
-    async def start(closed: asyncio.Future[None]) -> int:
-        task = asyncio.ensure_future(bench(args))
-        done, _ = await asyncio.wait(
-            {task, closed},
-            timeout=args.seconds + args.warmup + args.idle + 180,
-            return_when=asyncio.FIRST_COMPLETED,
-        )
-        if task not in done:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            print("render_guest: stopped (interrupted or over time)", file=sys.stderr)
-            return 1
-        report(task.result())
-        return 0
-
-    return run(start)
+    return h.run_bench(
+        "render_guest", lambda: bench(args), args.seconds + args.warmup + args.idle + 180, report
+    )
 
 
 if __name__ == "__main__":

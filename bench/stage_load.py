@@ -42,7 +42,6 @@ import _harness as h
 from loop_lag import measure
 
 from hostdesk.backend import start_backend
-from hostdesk.ui.runner import run
 
 TARGET_P99_MS = 16.0
 CAMERA = (1280, 720)
@@ -238,20 +237,9 @@ def main() -> int:
     if args.app_cpus:  # before any thread starts: every thread and child inherits it
         os.sched_setaffinity(0, {int(c) for c in args.app_cpus.split(",")})
 
-    async def start(closed: asyncio.Future[None]) -> int:
-        task = asyncio.ensure_future(bench(args))
-        done, _ = await asyncio.wait(
-            {task, closed}, timeout=3 * args.seconds + 400, return_when=asyncio.FIRST_COMPLETED
-        )
-        if task not in done:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            print("stage_load: stopped (interrupted or over time)", file=sys.stderr)
-            return 1
-        report(task.result(), args)
-        return 0
-
-    return run(start)
+    return h.run_bench(
+        "stage_load", lambda: bench(args), 3 * args.seconds + 400, lambda r: report(r, args)
+    )
 
 
 if __name__ == "__main__":
