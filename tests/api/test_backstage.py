@@ -71,10 +71,7 @@ async def test_the_backstage_guest_is_seen_by_the_host_backstage_and_by_no_viewe
     room, host, viewer = show
     audience = await api.joined_bot(room, "Cy")
     await _send_backstage(api, room, host, viewer)
-    given = await api.request("POST", f"/api/rooms/{room}/backstage/token", token=viewer.token)
-    guest_backstage = Bot(viewer.identity, given.body["token"], given.body["wsUrl"])
-    api.bots.append(guest_backstage)
-    await guest_backstage.connect()
+    guest_backstage = await api.backstage_bot(room, viewer)
     await guest_backstage.publish_colour(RED)
     talkback = api.backend.service.backstage.host_token(room, host.identity, "Jane")
     host_backstage = Bot(host.identity, talkback.token, talkback.ws_url)
@@ -101,10 +98,7 @@ async def test_take_live_puts_them_on_stage_clears_the_attribute_and_empties_the
 ) -> None:
     room, host, viewer = show
     await _send_backstage(api, room, host, viewer)
-    given = await api.request("POST", f"/api/rooms/{room}/backstage/token", token=viewer.token)
-    backstage = Bot(viewer.identity, given.body["token"], given.body["wsUrl"])
-    api.bots.append(backstage)
-    await backstage.connect()
+    backstage = await api.backstage_bot(room, viewer)
     body = {"guestIdentity": viewer.identity, "hostIdentity": host.identity}
     reply = await api.request("POST", f"/api/rooms/{room}/take-live", body, token=host.token)
     assert reply.status == 200, reply.body
@@ -131,10 +125,7 @@ async def test_take_live_puts_them_on_stage_clears_the_attribute_and_empties_the
 async def test_demote_of_a_backstage_viewer_sends_them_back(api: RunningApi, show: Show) -> None:
     room, host, viewer = show
     await _send_backstage(api, room, host, viewer)
-    given = await api.request("POST", f"/api/rooms/{room}/backstage/token", token=viewer.token)
-    backstage = Bot(viewer.identity, given.body["token"], given.body["wsUrl"])
-    api.bots.append(backstage)
-    await backstage.connect()
+    backstage = await api.backstage_bot(room, viewer)
     body = {"guestIdentity": viewer.identity, "hostIdentity": host.identity}
     reply = await api.request("POST", f"/api/rooms/{room}/demote", body, token=host.token)
     assert reply.status == 200, reply.body
@@ -166,10 +157,7 @@ async def test_removing_a_backstage_viewer_from_the_show_removes_them_from_the_b
 ) -> None:
     room, host, viewer = show
     await _send_backstage(api, room, host, viewer)
-    given = await api.request("POST", f"/api/rooms/{room}/backstage/token", token=viewer.token)
-    backstage = Bot(viewer.identity, given.body["token"], given.body["wsUrl"])
-    api.bots.append(backstage)
-    await backstage.connect()
+    backstage = await api.backstage_bot(room, viewer)
     path = f"/api/rooms/{room}/participants/{viewer.identity}"
     reply = await api.request("DELETE", path, token=host.token)
     assert (reply.status, reply.body) == (200, {"success": True})

@@ -81,6 +81,14 @@ class RunningApi:
     async def joined_bot(self, room: str, name: str, role: str = "viewer") -> Bot:
         return await self.bot(await self.join(room, name, role))
 
+    async def backstage_bot(self, room: str, sent: Bot) -> Bot:
+        """`sent` (a viewer the host sent backstage) joins the backstage room with the token it
+        asks for there, as the viewer page does."""
+        path = f"/api/rooms/{room}/backstage/token"
+        given = await self.request("POST", path, token=sent.token)
+        assert given.status == 200, given.body
+        return await self.bot({**given.body, "identity": sent.identity})
+
 
 def new_room() -> str:
     return f"show-{uuid.uuid4().hex[:8]}"

@@ -114,12 +114,7 @@ async def _backstage_guest(desk: Desk, name: str) -> Bot:
     bot = await viewer(desk, name)
     service = desk.api.backend.service
     await service.backstage.send(desk.room, bot.identity, desk.control.identity)
-    path = f"/api/rooms/{desk.room}/backstage/token"
-    given = await desk.api.request("POST", path, token=bot.token)
-    assert given.status == 200, given.body
-    backstage = Bot(bot.identity, given.body["token"], given.body["wsUrl"])
-    desk.api.bots.append(backstage)
-    await backstage.connect()
+    backstage = await desk.api.backstage_bot(desk.room, bot)
     await backstage.publish_colour(PURPLE, size=(640, 360))
     return backstage
 

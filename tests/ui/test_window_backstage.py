@@ -64,12 +64,7 @@ async def _sent_backstage(desk: Desk, bot: Bot) -> Bot:
     await bot.wait_message("guest_invite")
     await answer_invite(desk, bot, accepted=True)
     await bot.wait_for(lambda: bot.room.local_participant.attributes.get("backstage") == "1")
-    path = f"/api/rooms/{desk.room}/backstage/token"
-    given = await desk.api.request("POST", path, token=bot.token)
-    assert given.status == 200, given.body
-    backstage = Bot(bot.identity, given.body["token"], given.body["wsUrl"])
-    desk.api.bots.append(backstage)
-    return await backstage.connect()
+    return await desk.api.backstage_bot(desk.room, bot)
 
 
 def _meter_lit(view: VideoView) -> bool:
