@@ -82,6 +82,8 @@ class HostControl(HostShares, HostRestore):
         self.name = ""
         self.notice: Event[[str]] = Event()
         self.failed: Event[[str]] = Event()
+        #: Every answer to an invitation, as `Invitations.answer` gave it (the program's timeline)
+        self.invitation_answered: Event[[str, Answer]] = Event()
         self._lapse_timer: asyncio.TimerHandle | None = None
         self._chat_gate = ChatGate()
         self._tasks = TaskSet(log)
@@ -181,6 +183,7 @@ class HostControl(HostShares, HostRestore):
 
     async def _answered(self, identity: str, accepted: bool) -> None:
         answer = self.invitations.answer(identity, accepted)
+        self.invitation_answered.emit(identity, answer)
         if answer is Answer.NOT_PENDING:
             log.info("ignored an answer from %s: no invitation pending", identity)
             return

@@ -17,9 +17,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 import av
+import numpy as np
 from av.codec.context import Flags
 
 from hostdesk.program.outputs import EncodedPacket, Kind, Output, ProgramStreams
@@ -34,6 +35,8 @@ AUDIO_GAP_S = 0.1
 # Audio pushed this much earlier than the clock allows is dropped (a producer running fast).
 AUDIO_AHEAD_S = 0.5
 AAC_FRAME = 1024
+#: The byte order of a pushed frame: RGBA (a capture), or BGRA (Qt's RGB32, the compositor's).
+PixelFormat = Literal["rgba", "bgra"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,8 @@ class ProgramEncoder:
         *,
         clock: Callable[[], float] = time.monotonic,
         video_queue: int = VIDEO_QUEUE_FRAMES,
+        pixel_format: PixelFormat = "rgba",
+        threads: int = 0,
     ) -> None:
         if width % 2 or height % 2:
             raise ValueError("the program's width and height must be even (yuv420p)")
@@ -65,6 +70,8 @@ class ProgramEncoder:
         self.width, self.height, self.fps = width, height, fps
         self.sample_rate, self.channels = sample_rate, channels
         self._frame_bytes = width * height * 4
+        self._pixel_format = pixel_format
+        self._keyframe_wanted = False
         self._clock = clock
         self._video_queue = video_queue
         self._cond = threading.Condition()
@@ -84,7 +91,9 @@ class ProgramEncoder:
         vctx.time_base = Fraction(1, fps)
         vctx.gop_size = KEYFRAME_INTERVAL_S * fps
         vctx.bit_rate = video_bitrate
-        vctx.options = {"preset": "veryfast", "tune": "zerolatency"}
+        vctx.options = {"preset": "veryfast", "tune": "zerolatency", "forced-idr": "1"}
+        if threads:  # 0: x264 picks (one per core and a half, more than 2 cores can run)
+            vctx.thread_count = threads
         vctx.flags |= Flags.global_header  # SPS/PPS in extradata, for MP4 and FLV headers
         self._vstream.time_base = Fraction(1, fps)
         self._astream = self._null.add_stream("aac", rate=sample_rate)
@@ -135,6 +144,12 @@ class ProgramEncoder:
             output.close()
         self._null.close()
 
+    def request_keyframe(self) -> None:
+        """The next frame encoded is a keyframe, so an output added now starts within a frame
+        instead of at the next scheduled keyframe (up to 2 s later)."""
+        with self._cond:
+            self._keyframe_wanted = True
+
     @property
     def stats(self) -> EncoderStats:
         with self._cond:
@@ -142,10 +157,11 @@ class ProgramEncoder:
 
     # --- inputs (any thread, never blocking) -------------------------------------------------
     def push_video(self, rgba: bytes | bytearray | memoryview) -> None:
-        """One program frame, RGBA, width x height, rows packed."""
+        """One program frame in the encoder's `pixel_format` (RGBA unless told), width x height,
+        rows packed."""
         if len(rgba) != self._frame_bytes:
             raise ValueError(
-                f"a program frame is {self.width}x{self.height} RGBA "
+                f"a program frame is {self.width}x{self.height} {self._pixel_format.upper()} "
                 f"({self._frame_bytes} bytes), not {len(rgba)} bytes"
             )
         now = self._clock()
@@ -206,8 +222,13 @@ class ProgramEncoder:
             log.exception("program encoding step failed")
 
     def _encode_video(self, slot: int, rgba: bytes) -> None:
-        frame = av.VideoFrame.from_bytes(rgba, self.width, self.height, format="rgba")
+        pixels = np.frombuffer(rgba, np.uint8).reshape(self.height, self.width, 4)
+        frame = av.VideoFrame.from_ndarray(pixels, format=self._pixel_format)
         frame = frame.reformat(format="yuv420p")
+        with self._cond:
+            keyframe, self._keyframe_wanted = self._keyframe_wanted, False
+        if keyframe:
+            frame.pict_type = av.video.frame.PictureType.I
         frame.pts = slot
         frame.time_base = self._vstream.time_base
         packets = self._vstream.encode(frame)

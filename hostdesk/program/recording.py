@@ -42,7 +42,7 @@ class Recording(MuxingOutput):
         return av.open(str(self.path), "w", format="mp4", options=OPTIONS)
 
     def _describe(self, exc: Exception, *, opening: bool) -> SessionError:
-        return SessionError(_file_error(self.path, exc), retry=False)
+        return SessionError(file_error(self.path, exc), retry=False)
 
     def _run(self) -> None:
         try:
@@ -54,7 +54,7 @@ class Recording(MuxingOutput):
         self._set_state(OutputState.STOPPED)
 
 
-def _file_error(path: Path, exc: Exception) -> str:
+def file_error(path: Path, exc: Exception) -> str:
     code = getattr(exc, "errno", None)
     if code in (errno.ENOSPC, errno.EDQUOT):
         return f"cannot write to {path}: the disk is full"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from fractions import Fraction
+from pathlib import Path
 
 from hostdesk.program import (
     EncodedPacket,
@@ -11,8 +12,9 @@ from hostdesk.program import (
     OutputStatus,
     ProgramEncoder,
     ProgramStreams,
+    Recording,
 )
-from tests.program.media import Tone, solid_rgba
+from tests.program.media import Tone, read_back, solid_rgba, wait_for
 
 
 class Collected:
@@ -91,3 +93,37 @@ def test_a_gap_in_the_frames_leaves_the_sound_in_sync() -> None:
     steps = {round((b - a) * 48000) for a, b in zip(audio, audio[1:], strict=False)}
     assert steps == {1024}, "AAC frames follow each other without a hole"
     assert out.packets[0].time_base in (Fraction(1, 30), Fraction(1, 48000))
+
+
+def test_a_keyframe_asked_for_is_the_next_frame_encoded() -> None:
+    clock = SteppingClock()
+    encoder = ProgramEncoder(320, 240, 30, clock=clock, video_queue=1000)
+    encoder.start()
+    out = Collected()
+    encoder.add_output(out)
+    frame = solid_rgba((0, 0, 0), 320, 240)
+    for n in range(40):  # 1.3 s: the scheduled keyframes are at 0 s and 2 s
+        clock.now += 1 / 30
+        if n == 20:
+            wait_for(lambda: encoder.stats.encoded == 20, 5.0, "the first 20 frames encoded")
+            encoder.request_keyframe()
+        encoder.push_video(frame)
+    encoder.stop()
+    keyframes = [round(p.seconds() * 30) for p in out.packets if p.kind == "video" and p.keyframe]
+    assert keyframes[0] <= 1, keyframes
+    assert keyframes[1:] == [21], f"keyframes at frames {keyframes}"
+
+
+def test_a_bgra_encoder_reads_blue_and_red_the_right_way_round(tmp_path: Path) -> None:
+    encoder = ProgramEncoder(320, 240, 30, pixel_format="bgra")
+    encoder.start()
+    recording = Recording(tmp_path / "bgra.mp4")
+    encoder.add_output(recording)
+    wait_for(lambda: recording.status.state is OutputState.LIVE, 5.0, "the recording")
+    bgra = bytes((200, 30, 60, 255)) * (320 * 240)  # blue 200, green 30, red 60
+    for _ in range(30):
+        encoder.push_video(bgra)
+        time.sleep(1 / 30)
+    encoder.stop()
+    red, green, blue = read_back(tmp_path / "bgra.mp4").centre
+    assert abs(red - 60) < 14 and abs(green - 30) < 14 and abs(blue - 200) < 14, (red, green, blue)
