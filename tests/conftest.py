@@ -34,6 +34,10 @@ from tests.support.livekit_fixtures import livekit_netns, livekit_server
 # reverse_proxy(listen_ip): an Nginx with its own certificate; await .start(upstream_port)
 from tests.support.proxy_fixtures import reverse_proxy
 
+# --- An RTMP server for the program's destinations: Debian's nginx (tests/support/rtmp_fixtures.py)
+# rtmp_servers(accepted_key=None, tls=False): a new one; .start(), .url, .recordings(key)
+from tests.support.rtmp_fixtures import rtmp_servers
+
 __all__ = [
     "api",
     "browser",
@@ -43,6 +47,7 @@ __all__ = [
     "open_api",
     "remote_browser",
     "reverse_proxy",
+    "rtmp_servers",
     "start_api",
     "viewer_computer",
     "viewer_pages",
@@ -54,7 +59,14 @@ __all__ = [
 # it; tests that start those parts themselves (a `hostdesk serve` process, the packaged app)
 # carry `pytestmark = pytest.mark.integration`. `make unit` runs `-m "not integration"`.
 _INTEGRATION_FIXTURES = frozenset(
-    {"livekit_netns", "livekit_server", "browser", "viewer_computer", "reverse_proxy"}
+    {
+        "livekit_netns",
+        "livekit_server",
+        "browser",
+        "viewer_computer",
+        "reverse_proxy",
+        "rtmp_servers",
+    }
 )
 
 
