@@ -37,7 +37,14 @@ from hostdesk.show.errors import InvalidInput
 from hostdesk.show.validation import check_name
 from hostdesk.ui.device_picker import DevicePicker
 from hostdesk.ui.media.devices import Device, audio_inputs, video_inputs
-from hostdesk.ui.settings import TEST_PATTERN, TONE, DesktopPrefs, prefs_problem
+from hostdesk.ui.settings import (
+    PROGRAM_SIZES,
+    TEST_PATTERN,
+    TONE,
+    DesktopPrefs,
+    default_recordings_folder,
+    prefs_problem,
+)
 from hostdesk.ui.stage_settings_box import StageSettingsBox
 
 TEST_PATTERN_LABEL = "Test pattern"
@@ -141,6 +148,14 @@ class SettingsDialog(QDialog):
         self.stage_box = StageSettingsBox(
             prefs.stage_size, prefs.stage_time_limit_s, prefs.invite_to_backstage
         )
+        self.program_size_picker = QComboBox()
+        for size in PROGRAM_SIZES:
+            self.program_size_picker.addItem(size, size)
+        self.program_size_picker.setCurrentIndex(
+            max(0, self.program_size_picker.findData(prefs.program_size))
+        )
+        self.recordings_edit = QLineEdit(prefs.recordings_folder)
+        self.recordings_edit.setPlaceholderText(str(default_recordings_folder()))
         self.problem_label = _problem_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -183,6 +198,8 @@ class SettingsDialog(QDialog):
             stage_size=self.stage_box.stage_size(),
             stage_time_limit_s=self.stage_box.time_limit_s(),
             invite_to_backstage=self.stage_box.to_backstage(),
+            program_size=str(self.program_size_picker.currentData()),
+            recordings_folder=self.recordings_edit.text().strip(),
         )
 
     def _lay_out(self) -> None:
@@ -210,6 +227,9 @@ class SettingsDialog(QDialog):
         media = _form()
         media.addRow("Camera:", self.camera_picker)
         media.addRow("Microphone:", self.microphone_picker)
+        # The program (recorded and streamed) is made at going live: its settings sit here.
+        media.addRow("Program size:", self.program_size_picker)
+        media.addRow("Recordings:", self.recordings_edit)
         media_box = QGroupBox("Going live")
         media_box.setLayout(media)
         _align_labels((livekit, api))

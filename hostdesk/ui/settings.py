@@ -8,6 +8,11 @@ protects it is where it is kept and where it is never put: where the settings ar
 is never logged, `repr` shows it as `'***'`, and the Settings dialog never puts it into a field
 (an empty field keeps it). A host who wants nothing on disk leaves the preference empty and sets
 LIVEKIT_API_SECRET instead.
+
+The stream keys of the program's destinations (YouTube, Twitch, a custom RTMP server) are kept
+the same way and for the same reason (the app needs them in clear to stream): in the same file,
+never logged, `'***'` in any repr, and never put back into a field once stored (the
+destinations dialog shows an empty key field; an empty field keeps the stored key).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import logging
 import os
 import stat
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QSettings
 
@@ -38,9 +45,83 @@ TONE = "tone"
 #: The command-line options `apply_prefs` lets win over stored preferences.
 CLI_NAMES = frozenset(
     {"host", "port", "auth", "livekit", "audience", "public_url", "tls", "stage_size"}
+    | {"program_size"}
 )
 
+#: The program's sizes (hostdesk.show.program_layout.FRAME_SIZES), the first the default.
+PROGRAM_SIZES = ("720p", "1080p")
+
+#: The streaming services a destination can be, with their ingest URLs ("" = the host's own).
+#: YouTube's primary RTMP ingest; Twitch's global one, which sends a stream to the nearest of its
+#: ingest servers (dev.twitch.tv/docs/video-broadcast: rtmp://<ingest-server>/app/<stream-key>).
+YOUTUBE, TWITCH, CUSTOM = "youtube", "twitch", "custom"
+SERVICES: dict[str, tuple[str, str]] = {
+    YOUTUBE: ("YouTube", "rtmp://a.rtmp.youtube.com/live2"),
+    TWITCH: ("Twitch", "rtmp://ingest.global-contribute.live-video.net/app"),
+    CUSTOM: ("Custom server", ""),
+}
+
+
+@dataclass(frozen=True)
+class StreamDestination:
+    """Where the program can be streamed: a service (a key of SERVICES), the host's name for
+    it, the server's URL and the stream key the service gave (never logged, never shown)."""
+
+    service: str
+    label: str
+    url: str
+    stream_key: str = ""
+
+    def __repr__(self) -> str:
+        key = "'***'" if self.stream_key else "''"
+        return (
+            f"StreamDestination(service={self.service!r}, label={self.label!r}, "
+            f"url={self.url!r}, stream_key={key})"
+        )
+
+
+def destination_problem(label: str, url: str) -> str | None:
+    """Why a destination cannot be streamed to, as a sentence for the host; None if it can."""
+    if not label.strip():
+        return "Give the destination a name"
+    text = url.strip()
+    if not text:
+        return "The server URL is missing"
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        return "The server URL is not a valid address"
+    if parts.scheme.lower() not in ("rtmp", "rtmps"):
+        return "The server URL must start with rtmp:// or rtmps://"
+    if not parts.hostname:
+        return f"The server URL has no server name after {parts.scheme}://"
+    return None
+
+
+def default_recordings_folder(home: Path | None = None) -> Path:
+    """~/Videos/HostDesk where there is a ~/Videos, else ~/HostDesk recordings."""
+    home = home if home is not None else Path.home()
+    videos = home / "Videos"
+    return videos / "HostDesk" if videos.is_dir() else home / "HostDesk recordings"
+
+
+def recordings_path(prefs: DesktopPrefs) -> Path:
+    """Where recordings go: the chosen folder, or the default one."""
+    chosen = prefs.recordings_folder.strip()
+    return Path(chosen).expanduser() if chosen else default_recordings_folder()
+
+
+def chosen_program_size(prefs: DesktopPrefs, given: str | None, cli_overrides: set[str]) -> str:
+    """The program's size: the command line's (`given`, when "program_size" is in
+    `cli_overrides`) over the stored one."""
+    if "program_size" in cli_overrides and given:
+        return given
+    return prefs.program_size
+
+
 _URL_SCHEMES = ("ws://", "wss://", "http://", "https://")
+_DESTINATIONS = "program/destinations"
 _PORTS = range(0, 65536)
 
 
@@ -77,9 +158,15 @@ class DesktopPrefs:
     stage_time_limit_s: int = 0
     #: an accepted invitation sends the viewer backstage first (False: straight on stage)
     invite_to_backstage: bool = True
+    #: the program's size (PROGRAM_SIZES)
+    program_size: str = PROGRAM_SIZES[0]
+    #: where recordings go ("" = default_recordings_folder())
+    recordings_folder: str = ""
+    #: where the program can be streamed, in the host's order
+    destinations: tuple[StreamDestination, ...] = ()
 
     def __repr__(self) -> str:
-        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+        shown: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
         if self.livekit_api_secret:
             shown["livekit_api_secret"] = "***"
         return f"DesktopPrefs({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
@@ -158,6 +245,9 @@ class PrefsStore:
                 range(STAGE_TIME_LIMIT_MAX_S + 1),
             ),
             invite_to_backstage=self._bool("show/invite_to_backstage", default.invite_to_backstage),
+            program_size=self._choice("program/size", default.program_size, PROGRAM_SIZES),
+            recordings_folder=self._str("program/recordings_folder", default.recordings_folder),
+            destinations=self._destinations(),
         )
 
     def save(self, prefs: DesktopPrefs) -> None:
@@ -180,9 +270,12 @@ class PrefsStore:
             "show/stage_size": prefs.stage_size,
             "show/stage_time_limit": prefs.stage_time_limit_s,
             "show/invite_to_backstage": prefs.invite_to_backstage,
+            "program/size": prefs.program_size,
+            "program/recordings_folder": prefs.recordings_folder,
         }
         for key, value in values.items():
             self._settings.setValue(key, value)
+        self._save_destinations(prefs.destinations)
         self._settings.sync()
         if self._settings.status() != QSettings.Status.NoError:
             raise OSError(f"The settings could not be saved to {self._settings.fileName()}")
@@ -194,6 +287,41 @@ class PrefsStore:
         path = self._settings.fileName()
         if os.name == "posix" and os.path.isfile(path):
             os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+
+    def _destinations(self) -> tuple[StreamDestination, ...]:
+        found: list[StreamDestination] = []
+        count = self._settings.beginReadArray(_DESTINATIONS)
+        try:
+            for index in range(count):
+                self._settings.setArrayIndex(index)
+                service = self._choice("service", CUSTOM, tuple(SERVICES))
+                label, url = self._str("label", ""), self._str("url", "")
+                key = self._str("stream_key", "")
+                if destination_problem(label, url) is None:
+                    found.append(StreamDestination(service, label.strip(), url.strip(), key))
+                else:  # the index only: the entry holds a stream key
+                    log.warning("stored destination %d is unusable; left out", index + 1)
+        finally:
+            self._settings.endArray()
+        return tuple(found)
+
+    def _save_destinations(self, destinations: tuple[StreamDestination, ...]) -> None:
+        self._settings.remove(_DESTINATIONS)  # a removed destination leaves nothing behind
+        self._settings.beginWriteArray(_DESTINATIONS, len(destinations))
+        for index, destination in enumerate(destinations):
+            self._settings.setArrayIndex(index)
+            self._settings.setValue("service", destination.service)
+            self._settings.setValue("label", destination.label)
+            self._settings.setValue("url", destination.url)
+            self._settings.setValue("stream_key", destination.stream_key)
+        self._settings.endArray()
+
+    def _choice(self, key: str, default: str, allowed: tuple[str, ...]) -> str:
+        value = self._str(key, default)
+        if value in allowed:
+            return value
+        self._garbled(key)
+        return default
 
     def _raw(self, key: str) -> object:
         return self._settings.value(key)

@@ -13,8 +13,16 @@ import pytest
 
 from hostdesk.cli import build_parser, settings_from
 from hostdesk.config import ConfigError, LiveKitSettings, Settings
-from hostdesk.ui.settings import DesktopPrefs, PrefsStore, apply_prefs
-from tests.ui.prefs_cases import REMOTE, SECRET, ini
+from hostdesk.ui.settings import (
+    DesktopPrefs,
+    PrefsStore,
+    apply_prefs,
+    chosen_program_size,
+    default_recordings_folder,
+    destination_problem,
+    recordings_path,
+)
+from tests.ui.prefs_cases import CUSTOM_KEY, REMOTE, SECRET, STREAM_KEY, YOUTUBE_CHANNEL, ini
 
 # --- the store -----------------------------------------------------------------------------------
 
@@ -96,6 +104,100 @@ def test_repr_masks_the_secret() -> None:
     assert SECRET not in str(REMOTE)
     assert "livekit_api_secret='***'" in repr(REMOTE)
     assert "livekit_api_secret=''" in repr(DesktopPrefs())
+
+
+# --- the program: its size, where recordings go, the stream destinations and their keys --------
+
+
+def test_the_destinations_and_their_keys_round_trip_in_the_owners_file_only(
+    tmp_path: Path,
+) -> None:
+    PrefsStore(ini(tmp_path)).save(REMOTE)
+
+    loaded = PrefsStore(ini(tmp_path)).load()
+    assert loaded.destinations == REMOTE.destinations
+    assert (loaded.program_size, loaded.recordings_folder) == ("1080p", "/srv/shows/recordings")
+    mode = stat.S_IMODE((tmp_path / "hostdesk.ini").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_a_removed_destination_leaves_nothing_of_its_key_in_the_file(tmp_path: Path) -> None:
+    store = PrefsStore(ini(tmp_path))
+    store.save(REMOTE)
+    store.save(replace(REMOTE, destinations=(YOUTUBE_CHANNEL,)))
+
+    assert PrefsStore(ini(tmp_path)).load().destinations == (YOUTUBE_CHANNEL,)
+    text = (tmp_path / "hostdesk.ini").read_text(encoding="utf-8")
+    assert CUSTOM_KEY not in text and STREAM_KEY in text
+
+
+def test_repr_masks_the_stream_keys() -> None:
+    for shown in (repr(REMOTE), str(REMOTE), repr(REMOTE.destinations[0])):
+        assert STREAM_KEY not in shown and CUSTOM_KEY not in shown
+    assert "stream_key='***'" in repr(YOUTUBE_CHANNEL)
+    assert "stream_key=''" in repr(replace(YOUTUBE_CHANNEL, stream_key=""))
+
+
+def test_an_unusable_stored_destination_is_left_out_and_named_by_place_not_by_key(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = PrefsStore(
+        ini(
+            tmp_path,
+            "[program]\ndestinations\\size=2\n"
+            "destinations\\1\\service=youtube\ndestinations\\1\\label=Mine\n"
+            f"destinations\\1\\url=http://nope\ndestinations\\1\\stream_key={STREAM_KEY}\n"
+            "destinations\\2\\service=teletext\ndestinations\\2\\label=Own\n"
+            "destinations\\2\\url=rtmp://own.example/app\nsize=4k\n",
+        )
+    )
+
+    with caplog.at_level(logging.WARNING, logger="hostdesk.ui"):
+        prefs = store.load()
+
+    assert [(d.service, d.label, d.url) for d in prefs.destinations] == [
+        ("custom", "Own", "rtmp://own.example/app")
+    ]
+    assert prefs.program_size == "720p"
+    assert "stored destination 1 is unusable" in caplog.text
+    assert STREAM_KEY not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("label", "url", "problem"),
+    [
+        ("Mine", "rtmp://a.rtmp.youtube.com/live2", None),
+        ("Mine", "rtmps://live.example.org:443/app", None),
+        ("Mine", "RTMP://Server/app", None),
+        ("", "rtmp://server/app", "Give the destination a name"),
+        ("Mine", " ", "The server URL is missing"),
+        ("Mine", "https://server/app", "The server URL must start with rtmp:// or rtmps://"),
+        ("Mine", "server/app", "The server URL must start with rtmp:// or rtmps://"),
+        ("Mine", "rtmp:///app", "The server URL has no server name after rtmp://"),
+        ("Mine", "rtmp://server:port/app", "The server URL is not a valid address"),
+    ],
+)
+def test_a_destination_needs_a_name_and_an_rtmp_server(
+    label: str, url: str, problem: str | None
+) -> None:
+    assert destination_problem(label, url) == problem
+
+
+def test_recordings_go_to_videos_where_there_is_such_a_folder(tmp_path: Path) -> None:
+    assert default_recordings_folder(tmp_path) == tmp_path / "HostDesk recordings"
+    (tmp_path / "Videos").mkdir()
+    assert default_recordings_folder(tmp_path) == tmp_path / "Videos" / "HostDesk"
+    chosen = replace(DesktopPrefs(), recordings_folder="~/shows")
+    assert recordings_path(chosen) == Path.home() / "shows"
+    assert recordings_path(DesktopPrefs()) == default_recordings_folder()
+
+
+def test_the_program_size_given_on_the_command_line_wins_over_the_stored_one() -> None:
+    stored = replace(DesktopPrefs(), program_size="1080p")
+    assert chosen_program_size(stored, None, set()) == "1080p"
+    assert chosen_program_size(stored, "720p", {"program_size"}) == "720p"
+    # a name the command line may give: apply_prefs takes it without complaint
+    apply_prefs(Settings(), stored, cli_overrides={"program_size"})
 
 
 # --- precedence: command line > environment > stored prefs ---------------------------------------
