@@ -9,6 +9,7 @@ import asyncio
 import logging
 import signal
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hostdesk.backend import Backend, StartError, start_backend
@@ -63,12 +64,25 @@ def desktop(
     settings: Settings,
     go_live: tuple[str, str] | None = None,
     cli_overrides: frozenset[str] | set[str] = frozenset(),
+    *,
+    program_size: str = "",
+    record: str = "",
 ) -> int:
     """`hostdesk`: the window and the embedded API on one Qt loop. The window's stored
-    settings apply where the command line and the environment say nothing."""
+    settings apply where the command line and the environment say nothing. `record`: a file
+    the program is recorded to from the moment the show is live (with `go_live`)."""
     from hostdesk.ui.runner import run
 
-    return run(lambda closed: _desktop(settings, go_live, set(cli_overrides), closed))
+    return run(
+        lambda closed: _desktop(
+            settings,
+            go_live,
+            set(cli_overrides),
+            closed,
+            program_size=program_size,
+            record=record,
+        )
+    )
 
 
 async def _desktop(
@@ -77,16 +91,21 @@ async def _desktop(
     cli_overrides: set[str],
     closed: asyncio.Future[None],
     prefs: PrefsStore | None = None,
+    *,
+    program_size: str = "",
+    record: str = "",
 ) -> int:
     from hostdesk.host import HostControl
     from hostdesk.livekit.backstage_session import BackstageSession
     from hostdesk.livekit.session import HostSession
     from hostdesk.paths import install_id
+    from hostdesk.program.studio import Studio
     from hostdesk.show.mirror import ShowMirror
     from hostdesk.show.validation import window_host_identity
     from hostdesk.ui.dialogs import GoLiveChoice, tell_problem
     from hostdesk.ui.main_window import MainWindow
-    from hostdesk.ui.settings import PrefsStore, apply_prefs
+    from hostdesk.ui.program_picture import ProgramPicture
+    from hostdesk.ui.settings import PrefsStore, apply_prefs, chosen_program_size
 
     prefs = prefs or PrefsStore()
     try:
@@ -109,7 +128,11 @@ async def _desktop(
         mirror,
         host_identity=lambda room: window_host_identity(here, room),
     )
-    window = MainWindow(control, session, backend, prefs, BackstageSession())
+    # The program (recorded, streamed) is made of what the window shows: it follows the
+    # mirror, and the window feeds it the media (hostdesk.ui.program_feed).
+    size = chosen_program_size(prefs.load(), program_size, cli_overrides)
+    studio = Studio(mirror, ProgramPicture, size=size)
+    window = MainWindow(control, session, backend, prefs, BackstageSession(), studio)
     window.closed.connect(lambda: None if closed.done() else closed.set_result(None))
     window.show()
     _print_access(backend)
@@ -119,13 +142,16 @@ async def _desktop(
         print(f"Host API key (X-API-Key): {settings.api_key}", flush=True)
     if go_live is not None:
         stored = prefs.load()
-        window.go_live(GoLiveChoice(go_live[0], go_live[1], stored.camera, stored.microphone))
+        choice = GoLiveChoice(go_live[0], go_live[1], stored.camera, stored.microphone)
+        window.go_live(choice, Path(record).expanduser() if record else None)
     try:
         await closed
     finally:
         window.close()
         await window.bridge.aclose()
         await window.backstage_view.aclose()
+        await window.program_control.settle()  # a recording the host stopped is finished
+        await studio.aclose()  # and one still running is stopped and finished
         await control.leave()
         await backend.aclose()
     return 0

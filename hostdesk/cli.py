@@ -31,6 +31,7 @@ _OVERRIDABLE = {
     "public_url": "public_url",
     "tls_cert": "tls",
     "stage_size": "stage_size",
+    "program_size": "program_size",
 }
 _DEFAULTS = {"port": 3001, "no_auth": False, "dev": False}
 
@@ -100,6 +101,17 @@ def build_parser() -> argparse.ArgumentParser:
     _server_options(parser)
     parser.add_argument("--go-live", metavar="ROOM", help="go live in this show at launch")
     parser.add_argument("--host-name", metavar="NAME", help="the host's display name (--go-live)")
+    parser.add_argument(
+        "--record",
+        metavar="FILE",
+        help="record the program to FILE (MP4) from the moment the show is live (--go-live)",
+    )
+    parser.add_argument(
+        "--program-size",
+        choices=["720p", "1080p"],
+        help="the size the program is recorded and streamed at (default: the window's setting, "
+        "else 720p)",
+    )
     commands = parser.add_subparsers(dest="command")
     serve = commands.add_parser("serve", help="run the HTTP API and viewer page without a window")
     _server_options(serve)
@@ -145,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run()
     if args.command is None and args.go_live and not args.host_name:
         parser.error("--go-live needs --host-name")
+    if args.command is None and args.record and not args.go_live:
+        parser.error("--record needs --go-live")
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
     logging.basicConfig(
@@ -163,4 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from hostdesk.app import desktop
 
     go_live = (args.go_live, args.host_name) if args.go_live else None
-    return desktop(settings, go_live, cli_overrides=options_given(args, os.environ))
+    return desktop(
+        settings,
+        go_live,
+        cli_overrides=options_given(args, os.environ),
+        program_size=args.program_size or "",
+        record=args.record or "",
+    )

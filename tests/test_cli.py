@@ -150,6 +150,26 @@ def test_only_options_given_on_the_command_line_beat_the_stored_settings() -> No
         "tls",
     }
     assert given("--stage-size", "3") == {"stage_size"}
+    assert given("--program-size", "1080p") == {"program_size"}
+    assert given("--go-live", "show", "--host-name", "Jane", "--record", "show.mp4") == set()
+
+
+def test_record_needs_go_live_and_the_program_size_is_720p_or_1080p(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from hostdesk.cli import build_parser, main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--record", "show.mp4"])
+    assert exited.value.code == 2
+    assert "hostdesk: error: --record needs --go-live" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--program-size", "4k"])
+    assert "invalid choice: '4k' (choose from '720p', '1080p')" in capsys.readouterr().err
+    args = build_parser().parse_args(
+        ["--go-live", "Late", "--host-name", "Jane", "--record", "~/late.mp4"]
+    )
+    assert (args.record, args.program_size) == ("~/late.mp4", None)
 
 
 def test_the_stage_size_comes_from_the_command_line_then_the_environment_then_the_default() -> None:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QRect, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from hostdesk.host import HostControl
+from hostdesk.program.studio import Studio
 from hostdesk.reach import Audience
 from hostdesk.show.connection import ConnectionState
 from hostdesk.show.events import Event
@@ -30,6 +32,10 @@ from hostdesk.ui.going_live import GoLiveAttempts
 from hostdesk.ui.models import AudienceFilter, AudienceModel, HandQueueModel
 from hostdesk.ui.moderation_view import ModerationView
 from hostdesk.ui.panels import AudiencePanel, Banner, HandsPanel, WaitingBar
+from hostdesk.ui.program_feed import ProgramFeed
+from hostdesk.ui.program_panel import ProgramBar
+from hostdesk.ui.program_picture import ProgramPicture
+from hostdesk.ui.program_view import ProgramView
 from hostdesk.ui.screen_share import ScreenShareView, ShareSession
 from hostdesk.ui.settings import DesktopPrefs, PrefsStore
 from hostdesk.ui.show_bar import ShowBar
@@ -39,7 +45,7 @@ from hostdesk.ui.stage_view import StageFeed, StageView
 from hostdesk.ui.theme import install as install_theme
 from hostdesk.ui.time_up import TimeUpPrompts
 from hostdesk.ui.viewer_access import ViewerAccessPanel
-from hostdesk.ui.window_body import body
+from hostdesk.ui.window_body import body, central
 from hostdesk.ui.window_geometry import fit_frame_to_screen, place_on_screen
 
 log = logging.getLogger("hostdesk.ui")
@@ -72,7 +78,10 @@ class MainWindow(QMainWindow):
         access: ViewerAccess,
         prefs: PrefsStore,
         backstage: BackstageFeed | None = None,
+        studio: Studio | None = None,
     ) -> None:
+        """`studio`: the program's (app.py makes it and closes it after the window); without
+        one the window makes its own, and whoever made the window awaits `studio.aclose()`."""
         super().__init__()
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -90,14 +99,22 @@ class MainWindow(QMainWindow):
         self.hands_model = HandQueueModel(mirror, parent=self)
         self.chat_model = ChatModel(mirror, self)
         self.going_live = GoLiveAttempts(self.bridge, self)
+        size = prefs.load().program_size
+        self.studio = studio or Studio(mirror, ProgramPicture, size=size)
         self._build()
         self.stage_view = StageView(self.stage, mirror, session, self._notice)
         self.stage_clock = StageClockView(self.stage, mirror, self.time_up)
         self.backstage_view = BackstageView(
             self.backstage, control, backstage, self.bridge, self._notice
         )
-        self.capture = HostCapture(session, self.stage.host_view, self._notice, self._host_pcm)
-        self.screen_share = ScreenShareView(self.stage, session, control, self.bridge, self._notice)
+        self.program_feed = feed = ProgramFeed(self.studio, session, control, self.stage, self)
+        self.program_control = ProgramView(
+            self.program, self.studio, prefs, self.bridge, control, self._notice, self._error,
+            feed.sync_speaker,
+        )  # fmt: skip
+        tap = feed.tap()  # the host's own media reaches the program through it
+        self.capture = HostCapture(tap, self.stage.host_view, self._notice, self._host_pcm)
+        self.screen_share = ScreenShareView(self.stage, tap, control, self.bridge, self._notice)
         self.moderation = ModerationView(
             self, self.chat, self.chat_model, control, self.bridge, self.ask_block
         )
@@ -123,21 +140,11 @@ class MainWindow(QMainWindow):
         self.hands = HandsPanel(self.hands_model)
         self.audience = AudiencePanel(self.audience_filter)
         self.chat = ChatPanel(self.chat_model)
+        self.program = ProgramBar()
         main = body(self.backstage, self.stage, (self.hands, self.audience, self.chat))
-
-        central = QWidget()
-        central.setObjectName("central")
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(10, 8, 10, 6)
-        layout.setSpacing(6)
-        layout.addWidget(bar)
         # The link gets a row of its own: it is what the host reads out and copies most.
-        layout.addWidget(self.viewer_access)
-        layout.addWidget(self.waiting_bar)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.time_up)
-        layout.addWidget(main, 1)
-        self.setCentralWidget(central)
+        rows = (bar, self.viewer_access, self.program, self.waiting_bar, self.banner)
+        self.setCentralWidget(central((*rows, self.time_up), main))
         self.statusBar().showMessage("Ready")
 
     def _connect(self) -> None:
@@ -191,21 +198,24 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self.go_live(dialog.choice()))
         dialog.open()
 
-    def go_live(self, choice: GoLiveChoice) -> None:
+    def go_live(self, choice: GoLiveChoice, record: Path | None = None) -> None:
         """Goes live, trying again while the room has another host or LiveKit is out of reach
-        (going_live); a later call replaces the attempts of an earlier one."""
+        (going_live); a later call replaces the attempts of an earlier one. `record`: the
+        program is recorded to that file from the moment the show is live (--record)."""
         prefs = self.prefs_store.load()
         self._save_prefs_quietly(replace(prefs, room=choice.room, host_name=choice.host_name))
         self.going_live.start(
             choice.room,
             lambda: self._prepare_show(choice),
-            lambda: self._go_live(choice),
+            lambda: self._go_live(choice, record),
             self._abandon_show,
         )
 
-    async def _go_live(self, choice: GoLiveChoice) -> None:
+    async def _go_live(self, choice: GoLiveChoice, record: Path | None) -> None:
         self.control.to_backstage = self.prefs_store.load().invite_to_backstage
         await self.control.go_live(choice.room, choice.host_name)
+        self.program_feed.went_live()
+        self.program_control.went_live(record)
         self._apply_stage_time_limit(self.prefs_store.load().stage_time_limit_s)
 
     def _apply_stage_time_limit(self, seconds: int) -> None:
@@ -251,6 +261,7 @@ class MainWindow(QMainWindow):
     async def _end_show(self) -> None:
         self.capture.stop()
         await self.control.end_show()
+        await self.program_control.stop_all()  # the recording finished, the streams stopped
         self.show_label.setText("Show ended")
         self.viewer_access.clear()
 
@@ -301,27 +312,20 @@ class MainWindow(QMainWindow):
     def demote(self, identity: str) -> None:
         self.bridge.run("Back to audience", self.control.demote(identity), identity)
 
-    def ask_remove(self, identity: str, guest: bool = False) -> None:
+    def _name_of(self, identity: str) -> str:
         member = self.control.mirror.get(identity)
-        name = member.name if member else identity
-        box = confirm(
-            self, f"Remove {name}?", f"{name} will be disconnected from the show.", "Remove"
-        )
-        if guest:
-            box.accepted.connect(
-                lambda: self.bridge.run(
-                    "Remove guest", self.control.remove_guest(identity), identity
-                )
-            )
-        else:
-            box.accepted.connect(
-                lambda: self.bridge.run("Remove", self.control.remove(identity), identity)
-            )
+        return member.name if member else identity
+
+    def ask_remove(self, identity: str, guest: bool = False) -> None:
+        name, c = self._name_of(identity), self.control
+        action, remove = ("Remove guest", c.remove_guest) if guest else ("Remove", c.remove)
+        text = f"{name} will be disconnected from the show."
+        box = confirm(self, f"Remove {name}?", text, "Remove")
+        box.accepted.connect(lambda: self.bridge.run(action, remove(identity), identity))
         box.open()
 
     def ask_block(self, identity: str) -> None:
-        member = self.control.mirror.get(identity)
-        name = member.name if member else identity
+        name = self._name_of(identity)
         box = confirm(
             self,
             f"Block {name}?",
@@ -338,6 +342,7 @@ class MainWindow(QMainWindow):
 
     def _on_state(self, state: ConnectionState, reason: str) -> None:
         self._show_state(state)
+        self.program_control.show_state(state)
         if state is ConnectionState.RECONNECTING:
             self.banner.show_message(f"Reconnecting to LiveKit: {reason}", "warning")
         elif state is ConnectionState.DISCONNECTED and not self.going_live.active:
@@ -386,5 +391,7 @@ class MainWindow(QMainWindow):
         self.going_live.cancel()
         self.capture.stop()
         self.screen_share.close()
+        self.program_feed.close()
+        self.program_control.timer.stop()
         super().closeEvent(event)
         self.closed.emit()

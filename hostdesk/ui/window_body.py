@@ -34,3 +34,17 @@ def body(backstage: QWidget, stage: QWidget, side_panels: Sequence[QWidget]) -> 
     main.setSizes([STAGE_WIDTH, SIDE_WIDTH])
     main.setChildrenCollapsible(False)
     return main
+
+
+def central(rows: Sequence[QWidget], main: QWidget) -> QWidget:
+    """The window's rows (the show bar, the viewer link, the program bar, the messages) over its
+    body, which takes the height left."""
+    widget = QWidget()
+    widget.setObjectName("central")
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(10, 8, 10, 6)
+    layout.setSpacing(6)
+    for row in rows:
+        layout.addWidget(row)
+    layout.addWidget(main, 1)
+    return widget

@@ -1,0 +1,218 @@
+"""The program bar, shown while live: Record, the stream destinations each with its switch and
+state, the sound mix and a line on how the program runs; and the Sound mix popup. They lay out
+and forward; what each click does and what each line says is hostdesk.ui.program_view's.
+
+Object names tests and screenshots find them by: `record_button`, `recording_file`,
+`destination_toggle_<i>` and `destination_state_<i>` (i: the destination's place in the
+host's list), `destinations_button`, `sound_mix_button`, `program_status`; in the popup
+`mix_level_<i>` and `mix_mute_<i>` (i: the person's row, the host first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hostdesk.ui.theme import COLOURS
+
+RECORD_TEXT = "● Record"
+STOP_TEXT = "■ Stop recording"
+#: The widest a destination's state gets before it is cut (the whole of it is its tooltip).
+STATE_WIDTH = 230
+_BAR_STYLE = (
+    f"QFrame#program-bar {{ background: {COLOURS['panel']}; border: 1px solid {COLOURS['line']};"
+    " border-radius: 8px; }"
+)
+_RECORDING_STYLE = (
+    f"QPushButton {{ background: {COLOURS['live']}; border-color: {COLOURS['live']};"
+    " color: #ffffff; font-weight: bold; }"
+)
+_STATE_COLOURS = {"ok": COLOURS["ok"], "warn": COLOURS["warn"], "error": "#ff8f85", "": ""}
+
+
+def _muted(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("muted")
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def _tone(label: QLabel, tone: str) -> None:
+    """A label's colour by what it says: "ok", "warn", "error", or "" for the usual."""
+    colour = _STATE_COLOURS[tone]
+    label.setStyleSheet(f"color: {colour};" if colour else "")
+
+
+class DestinationSwitch:
+    """A destination's switch and its state in the bar."""
+
+    def __init__(self, index: int, label: str) -> None:
+        self.toggle = QPushButton(label)
+        self.toggle.setObjectName(f"destination_toggle_{index}")
+        self.toggle.setCheckable(True)
+        self.toggle.setProperty("segment", True)
+        self.toggle.setToolTip(f"Start or stop streaming to {label}")
+        self.state = _muted("stopped")
+        self.state.setObjectName(f"destination_state_{index}")
+        self.state.setMaximumWidth(STATE_WIDTH)
+
+
+class ProgramBar(QFrame):
+    record_clicked = Signal()
+    #: (the destination's index, on)
+    destination_toggled = Signal(int, bool)
+    destinations_clicked = Signal()
+    mix_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("program-bar")
+        self.setStyleSheet(_BAR_STYLE)
+        self.record_button = QPushButton(RECORD_TEXT)
+        self.record_button.setObjectName("record_button")
+        self.record_button.setToolTip("Record the program (the stage as viewers see it) to a file")
+        self.file_label = _muted()
+        self.file_label.setObjectName("recording_file")
+        self.stream_label = _muted("Stream:")
+        self.switches: list[DestinationSwitch] = []
+        self._switch_row = QHBoxLayout()
+        self._switch_row.setSpacing(6)
+        self.destinations_button = QPushButton("Destinations…")
+        self.destinations_button.setObjectName("destinations_button")
+        self.destinations_button.setToolTip("Add, edit or remove where the program is streamed")
+        self.mix_button = QPushButton("Sound mix…")
+        self.mix_button.setObjectName("sound_mix_button")
+        self.mix_button.setToolTip("Each voice's level in the program (not in the room)")
+        self.status_label = _muted()
+        self.status_label.setObjectName("program_status")
+        self.status_label.setMaximumWidth(420)
+
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 8, 4)
+        row.setSpacing(8)
+        row.addWidget(self.record_button)
+        row.addWidget(self.file_label)
+        row.addSpacing(12)
+        row.addWidget(self.stream_label)
+        row.addLayout(self._switch_row)
+        row.addWidget(self.destinations_button)
+        row.addSpacing(12)
+        row.addWidget(self.mix_button)
+        row.addStretch(1)
+        row.addWidget(self.status_label)
+
+        self.record_button.clicked.connect(self.record_clicked)
+        self.destinations_button.clicked.connect(self.destinations_clicked)
+        self.mix_button.clicked.connect(self.mix_clicked)
+
+    def set_destinations(self, labels: Sequence[str]) -> None:
+        """One switch per destination, in the host's order."""
+        for switch in self.switches:
+            for widget in (switch.toggle, switch.state):
+                self._switch_row.removeWidget(widget)
+                widget.deleteLater()
+        self.switches = []
+        for index, label in enumerate(labels):
+            switch = DestinationSwitch(index, label)
+            switch.toggle.clicked.connect(
+                lambda on, index=index: self.destination_toggled.emit(index, on)
+            )
+            self._switch_row.addWidget(switch.toggle)
+            self._switch_row.addWidget(switch.state)
+            self.switches.append(switch)
+        self.destinations_button.setText("Destinations…" if labels else "Add a destination…")
+
+    def show_recording(self, elapsed: str | None, file_name: str = "") -> None:
+        """Recording for `elapsed` ("1:02:03") to `file_name`, or not recording (None)."""
+        recording = elapsed is not None
+        self.record_button.setText(f"{STOP_TEXT}  {elapsed}" if recording else RECORD_TEXT)
+        self.record_button.setStyleSheet(_RECORDING_STYLE if recording else "")
+        self.file_label.setText(file_name if recording else "")
+        self.file_label.setVisible(recording)
+
+    def show_destination(self, index: int, on: bool, text: str, tone: str, detail: str) -> None:
+        switch = self.switches[index]
+        switch.toggle.setChecked(on)
+        metrics = switch.state.fontMetrics()
+        switch.state.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, STATE_WIDTH))
+        switch.state.setToolTip(detail)
+        _tone(switch.state, tone)
+
+    def show_status(self, text: str, tone: str = "") -> None:
+        self.status_label.setText(text)
+        self.status_label.setToolTip(text)
+        _tone(self.status_label, tone)
+
+
+class SoundMixDialog(QDialog):
+    """Each person on stage's level (0–200 %) and mute in the program's sound alone."""
+
+    level_changed = Signal(str, float)
+    mute_changed = Signal(str, bool)
+
+    def __init__(
+        self,
+        people: Sequence[tuple[str, str]],
+        mix_of: Callable[[str], tuple[float, bool]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sound mix")
+        self.setMinimumWidth(420)
+        self.sliders: dict[str, QSlider] = {}
+        self.mutes: dict[str, QCheckBox] = {}
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
+        for row, (identity, name) in enumerate(people):
+            level, muted = mix_of(identity)
+            slider = QSlider(Qt.Orientation.Horizontal)
+            slider.setObjectName(f"mix_level_{row}")
+            slider.setRange(0, 200)
+            slider.setSingleStep(5)
+            slider.setPageStep(25)
+            slider.setValue(round(level * 100))
+            shown = _muted(f"{slider.value()} %")
+            shown.setMinimumWidth(shown.fontMetrics().horizontalAdvance("200 %"))
+            mute = QCheckBox("Mute")
+            mute.setObjectName(f"mix_mute_{row}")
+            mute.setChecked(muted)
+            name_label = QLabel(name)
+            name_label.setTextFormat(Qt.TextFormat.PlainText)
+            grid.addWidget(name_label, row, 0)
+            grid.addWidget(slider, row, 1)
+            grid.addWidget(shown, row, 2)
+            grid.addWidget(mute, row, 3)
+            slider.valueChanged.connect(
+                lambda value, who=identity, shown=shown: self._level(who, value, shown)
+            )
+            mute.toggled.connect(lambda on, who=identity: self.mute_changed.emit(who, on))
+            self.sliders[identity], self.mutes[identity] = slider, mute
+        note = _muted("Changes the recording and the streams only; the room hears everyone as is.")
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        if people:
+            layout.addLayout(grid)
+        else:
+            layout.addWidget(_muted("Nobody is on stage."))
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def _level(self, identity: str, value: int, shown: QLabel) -> None:
+        shown.setText(f"{value} %")
+        self.level_changed.emit(identity, value / 100)
