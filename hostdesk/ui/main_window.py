@@ -141,9 +141,10 @@ class MainWindow(QMainWindow):
         self.audience = AudiencePanel(self.audience_filter)
         self.chat = ChatPanel(self.chat_model)
         self.program = ProgramBar()
-        main = body(self.backstage, self.stage, (self.hands, self.audience, self.chat))
+        side = (self.hands, self.audience, self.chat)
+        main = body((self.program, self.backstage), self.stage, side)
         # The link gets a row of its own: it is what the host reads out and copies most.
-        rows = (bar, self.viewer_access, self.program, self.waiting_bar, self.banner)
+        rows = (bar, self.viewer_access, self.waiting_bar, self.banner)
         self.setCentralWidget(central((*rows, self.time_up), main))
         self.statusBar().showMessage("Ready")
 

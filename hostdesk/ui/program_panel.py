@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -44,8 +45,29 @@ _RECORDING_STYLE = (
 _STATE_COLOURS = {"ok": COLOURS["ok"], "warn": COLOURS["warn"], "error": "#ff8f85", "": ""}
 
 
-def _muted(text: str = "") -> QLabel:
-    label = QLabel(text)
+class ElidedLabel(QLabel):
+    """A one-line label that gives up room when the window is narrow: its text is cut with an
+    ellipsis rather than widening the window past a laptop's screen (the whole text is its
+    tooltip)."""
+
+    MIN_WIDTH = 48
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(
+            min(self.MIN_WIDTH, super().minimumSizeHint().width()),
+            super().minimumSizeHint().height(),
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(rect, int(self.alignment()), text)
+
+
+def _muted(text: str = "", cls: type[QLabel] = QLabel) -> QLabel:
+    label = cls(text)
     label.setObjectName("muted")
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
@@ -66,7 +88,7 @@ class DestinationSwitch:
         self.toggle.setCheckable(True)
         self.toggle.setProperty("segment", True)
         self.toggle.setToolTip(f"Start or stop streaming to {label}")
-        self.state = _muted("stopped")
+        self.state = _muted("stopped", ElidedLabel)
         self.state.setObjectName(f"destination_state_{index}")
         self.state.setMaximumWidth(STATE_WIDTH)
 
@@ -85,7 +107,7 @@ class ProgramBar(QFrame):
         self.record_button = QPushButton(RECORD_TEXT)
         self.record_button.setObjectName("record_button")
         self.record_button.setToolTip("Record the program (the stage as viewers see it) to a file")
-        self.file_label = _muted()
+        self.file_label = _muted("", ElidedLabel)
         self.file_label.setObjectName("recording_file")
         self.stream_label = _muted("Stream:")
         self.switches: list[DestinationSwitch] = []
@@ -97,23 +119,29 @@ class ProgramBar(QFrame):
         self.mix_button = QPushButton("Sound mix…")
         self.mix_button.setObjectName("sound_mix_button")
         self.mix_button.setToolTip("Each voice's level in the program (not in the room)")
-        self.status_label = _muted()
+        self.status_label = _muted("", ElidedLabel)
         self.status_label.setObjectName("program_status")
-        self.status_label.setMaximumWidth(420)
+        self.status_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-        row = QHBoxLayout(self)
-        row.setContentsMargins(8, 4, 8, 4)
-        row.setSpacing(8)
-        row.addWidget(self.record_button)
-        row.addWidget(self.file_label)
-        row.addSpacing(12)
-        row.addWidget(self.stream_label)
-        row.addLayout(self._switch_row)
-        row.addWidget(self.destinations_button)
-        row.addSpacing(12)
-        row.addWidget(self.mix_button)
-        row.addStretch(1)
-        row.addWidget(self.status_label)
+        # Two rows: the recording and the status line; then the streams and the mix. One row with
+        # two destinations' states and the status line was wider than a laptop's window.
+        recording, streams = QHBoxLayout(), QHBoxLayout()
+        for row in (recording, streams):
+            row.setSpacing(8)
+        recording.addWidget(self.record_button)
+        recording.addWidget(self.file_label, 1)
+        recording.addSpacing(12)
+        recording.addWidget(self.status_label, 2)
+        streams.addWidget(self.stream_label)
+        streams.addLayout(self._switch_row)
+        streams.addWidget(self.destinations_button)
+        streams.addStretch(1)
+        streams.addWidget(self.mix_button)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(8, 4, 8, 4)
+        rows.setSpacing(4)
+        rows.addLayout(recording)
+        rows.addLayout(streams)
 
         self.record_button.clicked.connect(self.record_clicked)
         self.destinations_button.clicked.connect(self.destinations_clicked)
@@ -147,8 +175,7 @@ class ProgramBar(QFrame):
     def show_destination(self, index: int, on: bool, text: str, tone: str, detail: str) -> None:
         switch = self.switches[index]
         switch.toggle.setChecked(on)
-        metrics = switch.state.fontMetrics()
-        switch.state.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, STATE_WIDTH))
+        switch.state.setText(text)
         switch.state.setToolTip(detail)
         _tone(switch.state, tone)
 

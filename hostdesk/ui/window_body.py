@@ -1,8 +1,9 @@
 """The window's body: the stage's column beside the side panels.
 
-The backstage row sits over the stage, in the stage's column, so the side panels (hands,
-audience, chat) keep the window's full height: with a guest backstage, a row across the whole
-width pushed a 1366x768 laptop's window 105 px past its work area.
+The program bar (while live) and the backstage row sit over the stage, in the stage's column, so
+the side panels (hands, audience, chat) keep the window's full height: with a guest backstage, a
+row across the whole width pushed a 1366x768 laptop's window 105 px past its work area, and the
+program bar across it left the audience list two rows.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 STAGE_WIDTH, SIDE_WIDTH = 1000, 360
 
 
-def body(backstage: QWidget, stage: QWidget, side_panels: Sequence[QWidget]) -> QSplitter:
+def body(
+    over_stage: Sequence[QWidget], stage: QWidget, side_panels: Sequence[QWidget]
+) -> QSplitter:
     column = QWidget()
     layout = QVBoxLayout(column)
     layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(backstage)
+    for row in over_stage:
+        layout.addWidget(row)
     layout.addWidget(stage, 1)
     side = QSplitter(Qt.Orientation.Vertical)
     for panel in side_panels:
@@ -37,8 +41,8 @@ def body(backstage: QWidget, stage: QWidget, side_panels: Sequence[QWidget]) -> 
 
 
 def central(rows: Sequence[QWidget], main: QWidget) -> QWidget:
-    """The window's rows (the show bar, the viewer link, the program bar, the messages) over its
-    body, which takes the height left."""
+    """The window's rows (the show bar, the viewer link, the messages) over its body, which
+    takes the height left."""
     widget = QWidget()
     widget.setObjectName("central")
     layout = QVBoxLayout(widget)

@@ -161,7 +161,7 @@ async def test_a_destination_that_refuses_retries_with_the_reason_while_the_reco
 
         toggle.click()
         reason = f"cannot connect to 127.0.0.1:{port}: connection refused"
-        whole = f"Backup: retrying: {reason} (0 dropped)"  # cut to fit the bar, whole in its tip
+        whole = f"Backup: retrying: {reason} (0 dropped)"  # the bar may cut it; never its tip
         await eventually(lambda: state.toolTip() == whole, 10, "retrying", state.toolTip)
         assert state.text().startswith("retrying: cannot connect to 127.0.0")
         assert toggle.isChecked()
