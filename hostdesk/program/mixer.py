@@ -3,6 +3,8 @@
 Each member's sound comes in 10 ms chunks of 48 kHz mono signed 16-bit PCM (what the host's
 LiveKit session reads); the caller asks for one mixed chunk every 10 ms (`tick`) on its own
 fixed cadence, and the mix never waits: a member with no chunk for that tick is silent in it.
+A member's sound starts once a few chunks are queued (`PREFILL`, 40 ms), so the bursts the
+loop hands chunks over in play smoothly instead of as holes and skips.
 Each member has a level (gain 0..2) and a mute for the mix alone (the room hears them as they
 are). Only the members the caller names (`set_members`: the host and the guests, never anyone
 backstage) are mixed; anyone else's chunks are dropped as they come.
@@ -26,14 +28,21 @@ SAMPLE_RATE = 48_000
 CHUNK_SAMPLES = SAMPLE_RATE // 100
 CHANNELS = 2
 GAIN_MAX = 2.0
-#: Chunks a member may be ahead of the ticks (a burst from the network or a thread) before the
-#: oldest are dropped: more would only add delay.
-BACKLOG = 3
+#: Chunks a member's sound waits for before it plays (and again after it ran dry): the session
+#: hands chunks over on the loop, in bursts when the loop or the network was held up, and a
+#: member without a chunk at a tick is a hole in their voice, while chunks dropped when a burst
+#: overflows the queue are worse: the voice skips ahead (a tone plays sharp).
+PREFILL = 4
+#: Chunks a member may be ahead of the ticks before the oldest are dropped: more would only add
+#: delay (a sender whose clock runs fast is trimmed here).
+BACKLOG = 20
 _INT16_MIN, _INT16_MAX = -32768, 32767
 
 
 class ProgramMix:
-    def __init__(self) -> None:
+    def __init__(self, *, prefill: int = PREFILL, backlog: int = BACKLOG) -> None:
+        self._prefill, self._backlog = prefill, backlog
+        self._playing: set[str] = set()
         self._lock = threading.Lock()
         self._members: set[str] = set()
         self._queues: dict[str, deque[npt.NDArray[np.int16]]] = {}
@@ -48,6 +57,7 @@ class ProgramMix:
             for identity in list(self._queues):
                 if identity not in self._members:
                     del self._queues[identity]
+                    self._playing.discard(identity)
 
     def set_level(self, identity: str, gain: float) -> None:
         """A member's level in the mix, 0 (silent) to 2 (+6 dB); 1 is as they are."""
@@ -82,7 +92,7 @@ class ProgramMix:
         with self._lock:
             if identity not in self._members:
                 return False
-            queue = self._queues.setdefault(identity, deque(maxlen=BACKLOG))
+            queue = self._queues.setdefault(identity, deque(maxlen=self._backlog))
             queue.append(chunk)
             return True
 
@@ -92,7 +102,12 @@ class ProgramMix:
         mono = np.zeros(CHUNK_SAMPLES, dtype=np.float32)
         with self._lock:
             for identity, queue in self._queues.items():
+                if identity not in self._playing:
+                    if len(queue) < self._prefill:
+                        continue
+                    self._playing.add(identity)
                 if not queue:
+                    self._playing.discard(identity)  # ran dry: wait for a few chunks again
                     continue
                 chunk = queue.popleft()
                 gain = 0.0 if identity in self._muted else self._gains.get(identity, 1.0)

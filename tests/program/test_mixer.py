@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from hostdesk.program.mixer import BACKLOG, CHUNK_SAMPLES, SAMPLE_RATE, ProgramMix
+from hostdesk.program.mixer import BACKLOG, CHUNK_SAMPLES, PREFILL, SAMPLE_RATE, ProgramMix
 
 TONE_PEAK = 10_000
 
@@ -34,7 +34,9 @@ def rms(samples: npt.NDArray[np.int16]) -> float:
 
 
 def mix_of(members: list[str]) -> ProgramMix:
-    mix = ProgramMix()
+    """A mix that plays a chunk at the tick after it came (no prefill), so the tests can say
+    which chunk each tick plays."""
+    mix = ProgramMix(prefill=1)
     mix.set_members(members)
     return mix
 
@@ -135,3 +137,25 @@ def test_wrong_chunks_and_levels_are_refused() -> None:
         mix.push("host", np.zeros(2 * CHUNK_SAMPLES, dtype=np.int16))
     with pytest.raises(ValueError, match="a level is 0 to 2"):
         mix.set_level("host", 2.5)
+
+
+def test_a_voice_handed_over_in_bursts_plays_whole_without_holes_or_skips() -> None:
+    """The loop hands a guest's chunks over in bursts (three at once every 30 ms, a 60 ms
+    stall): with the prefill the mix plays every chunk once, in order, and no silent tick."""
+    mix = ProgramMix()
+    mix.set_members(["ann"])
+    arrivals = {tick: [tick - 2, tick - 1, tick] for tick in range(2, 60, 3)}
+    arrivals[29] = []  # a stall: 29's chunks come with 32's
+    arrivals[32] = list(range(27, 33))
+    played: list[npt.NDArray[np.int16]] = []
+    for tick in range(60):
+        for chunk in arrivals.get(tick, []):
+            mix.push("ann", tone(chunk))
+        played.append(stereo(mix.tick())[:, 0])
+
+    first = next(i for i, p in enumerate(played) if p.any())
+    heard = played[first:]
+    assert first <= 2 + PREFILL, "silence only while the first chunks gather"
+    assert all(p.any() for p in heard), "no hole once the voice plays"
+    expected = [tone(chunk) for chunk in range(len(heard))]
+    assert all(np.array_equal(h, e) for h, e in zip(heard, expected, strict=True))
