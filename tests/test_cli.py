@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hostdesk.devserver import find_livekit_server, free_port
+from hostdesk.devserver import LocalLiveKitServer, find_livekit_server, free_port
 from tests.support.processes import api_url
 
 
@@ -312,3 +312,71 @@ async def test_the_window_does_not_start_with_an_address_not_of_this_computer(
     code = await _desktop(settings, None, {"host", "port"}, closed, prefs)
     assert code == 1
     assert "hostdesk: 203.0.113.7 is not an address of this computer" in capsys.readouterr().err
+
+
+async def test_record_at_launch_records_the_program_from_going_live_and_finishes_it_at_exit(
+    livekit_server: LocalLiveKitServer, tmp_path: Path
+) -> None:
+    """`hostdesk --go-live ROOM --host-name NAME --record FILE --program-size 1080p`
+    (app._desktop): recording once live, at the size asked for; closing the app finishes it."""
+    import asyncio
+
+    import av
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from hostdesk.app import _desktop
+    from hostdesk.config import LiveKitSettings, Settings
+    from hostdesk.ui.main_window import MainWindow
+    from hostdesk.ui.settings import PrefsStore
+    from tests.support.api_fixtures import API_KEY, new_room
+    from tests.support.desk_fixtures import eventually
+
+    creds = livekit_server.credentials
+    settings = Settings(
+        api_host="127.0.0.1",
+        api_port=0,
+        api_key=API_KEY,
+        livekit=LiveKitSettings(creds.url, creds.api_key, creds.api_secret),
+    )
+    prefs = PrefsStore(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+    target = tmp_path / "made here" / "launch.mp4"
+    room = new_room()
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    overrides = {"host", "port", "livekit", "program_size"}
+    launched = asyncio.ensure_future(
+        _desktop(
+            settings,
+            (room, "Jane Host"),
+            overrides,
+            closed,
+            prefs,
+            program_size="1080p",
+            record=str(target),
+        )
+    )
+
+    def window() -> MainWindow | None:
+        return next(
+            (
+                w
+                for w in QApplication.topLevelWidgets()
+                if isinstance(w, MainWindow) and w.isVisible() and w.show_label.text() == room
+            ),
+            None,
+        )
+
+    try:
+        desk = await eventually(window, 15, "the launched window")
+        status = desk.studio.status
+        await eventually(lambda: status().recording == target, 20, "recording once live")
+        assert status().size == "1080p"
+        await eventually(lambda: status().recording_seconds > 2, 10, "2 s recorded")
+    finally:
+        if not closed.done():
+            closed.set_result(None)
+        assert await asyncio.wait_for(launched, 30) == 0
+    with av.open(str(target)) as played:
+        video = played.streams.video[0]
+        assert (video.width, video.height) == (1920, 1080)
+        assert video.frames > 0 and len(played.chapters()) == 1  # finished: chapters written

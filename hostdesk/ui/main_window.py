@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         studio: Studio | None = None,
     ) -> None:
         """`studio`: the program's (app.py makes it and closes it after the window); without
-        one the window makes its own, and whoever made the window awaits `studio.aclose()`."""
+        one the window makes its own and closes it as it closes (`program_control.closing`)."""
         super().__init__()
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -99,8 +99,8 @@ class MainWindow(QMainWindow):
         self.hands_model = HandQueueModel(mirror, parent=self)
         self.chat_model = ChatModel(mirror, self)
         self.going_live = GoLiveAttempts(self.bridge, self)
-        size = prefs.load().program_size
-        self.studio = studio or Studio(mirror, ProgramPicture, size=size)
+        self.studio = studio or Studio(mirror, ProgramPicture, size=prefs.load().program_size)
+        self._own_studio = studio is None
         self._build()
         self.stage_view = StageView(self.stage, mirror, session, self._notice)
         self.stage_clock = StageClockView(self.stage, mirror, self.time_up)
@@ -393,6 +393,6 @@ class MainWindow(QMainWindow):
         self.capture.stop()
         self.screen_share.close()
         self.program_feed.close()
-        self.program_control.timer.stop()
+        self.program_control.close(finish_studio=self._own_studio)
         super().closeEvent(event)
         self.closed.emit()

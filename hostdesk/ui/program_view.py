@@ -129,6 +129,7 @@ class ProgramView(QObject):
         self._dropped = 0
         self._dropping_polls = 0  # polls left to say frames are dropped
         self._finishing: asyncio.Future[FinishedRecording | None] | None = None
+        self.closing: asyncio.Future[FinishedRecording | None] | None = None
         self.dialog: DestinationsDialog | None = None
         self.mix_dialog: SoundMixDialog | None = None
         self.timer = QTimer(self)
@@ -165,6 +166,15 @@ class ProgramView(QObject):
         for key in status.destinations:
             await self.studio.stop_destination(key)
         self.poll()
+
+    def close(self, *, finish_studio: bool = False) -> None:
+        """The window closes: no more polling; `finish_studio` when the window made the studio
+        (nobody else will close it): the recording is finished and the streams close, in
+        `closing`, which the window's owner may await."""
+        self.timer.stop()
+        if finish_studio and self.closing is None:
+            self.closing = asyncio.ensure_future(self.studio.aclose())
+            self.closing.add_done_callback(_log_failure)
 
     async def settle(self) -> None:
         """Waits for a recording being finished (the window closes meanwhile)."""
@@ -338,6 +348,11 @@ class ProgramView(QObject):
             self._error(f"{what}: {reason}")
         else:
             self._notice(f"{what}: {reason} — trying again")
+
+
+def _log_failure(done: asyncio.Future[Any]) -> None:
+    if not done.cancelled() and done.exception() is not None:
+        log.error("closing the program failed", exc_info=done.exception())
 
 
 def _folder_problem(folder: Path) -> str | None:

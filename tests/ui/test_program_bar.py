@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,14 @@ CANNOT_KEEP_UP_RE = r"Program: \d+ frames dropped — this computer cannot keep 
 HOST, HOST_NAME = "host-jane", "Jane Host"
 
 
+def live_desk(tmp_path: Path, **prefs: Any) -> AbstractAsyncContextManager[Desk]:
+    """The window as it is once live (the show, the host's identity), without LiveKit; the
+    studio it made is closed with it."""
+    return closing_studio(live_desk_without_closing(tmp_path, **prefs))
+
+
 @asynccontextmanager
-async def live_desk(tmp_path: Path, **prefs: Any) -> AsyncIterator[Desk]:
-    """The window as it is once live (the show, the host's identity), without LiveKit."""
+async def live_desk_without_closing(tmp_path: Path, **prefs: Any) -> AsyncIterator[Desk]:
     async with idle_window(tmp_path) as desk:
         store = desk.window.prefs_store
         store.save(replace(store.load(), recordings_folder=str(tmp_path / "shows"), **prefs))
@@ -45,10 +50,17 @@ async def live_desk(tmp_path: Path, **prefs: Any) -> AsyncIterator[Desk]:
         desk.window.program_feed.went_live()
         desk.window.program_control.went_live()
         assert desk.window.program.isVisible()
-        try:
-            yield desk
-        finally:
-            await desk.window.studio.aclose()
+        yield desk
+
+
+@asynccontextmanager
+async def closing_studio(window: AbstractAsyncContextManager[Desk]) -> AsyncIterator[Desk]:
+    """A window that made its own studio, and once it is closed, its studio closed too."""
+    async with window as desk:
+        yield desk
+    closing = desk.window.program_control.closing
+    assert closing is not None, "the window did not close its studio"
+    await closing
 
 
 def banner(desk: Desk) -> str:
@@ -109,6 +121,20 @@ async def test_record_then_stop_writes_a_playable_mp4_named_after_the_show_and_s
         assert banner(desk) == ""
 
 
+async def test_closing_the_window_mid_recording_finishes_the_recording(tmp_path: Path) -> None:
+    window = closing_studio(live_desk_without_closing(tmp_path))
+    async with window as desk:
+        desk.window.program.record_button.click()
+        studio = desk.window.studio
+        await eventually(lambda: studio.status().recording_seconds >= 1.5, 10, "1.5 s recorded")
+    closing = desk.window.program_control.closing
+    assert closing is not None and closing.done()
+    finished = closing.result()
+    assert finished is not None and finished.problem is None and finished.chapters_written
+    with av.open(str(finished.path)) as played:
+        assert len(played.chapters()) == 1 and played.streams.video[0].frames > 0
+
+
 @pytest.mark.parametrize("under", ["a-file/shows", "a-file"])
 async def test_record_into_a_folder_that_cannot_be_made_says_why_and_nothing_runs(
     tmp_path: Path, under: str
@@ -135,7 +161,7 @@ async def test_record_into_a_folder_that_cannot_be_made_says_why_and_nothing_run
 async def test_recording_before_the_show_is_live_is_a_sentence_not_a_traceback(
     tmp_path: Path,
 ) -> None:
-    async with idle_window(tmp_path) as desk:
+    async with closing_studio(idle_window(tmp_path)) as desk:
         desk.control.room = SHOW
         store = desk.window.prefs_store
         store.save(replace(store.load(), recordings_folder=str(tmp_path / "shows")))
@@ -144,7 +170,6 @@ async def test_recording_before_the_show_is_live_is_a_sentence_not_a_traceback(
 
         assert banner(desk) == "Go live before recording: the program is the live stage"
         assert not desk.window.studio.status().running
-        await desk.window.studio.aclose()
 
 
 async def test_a_destination_that_refuses_retries_with_the_reason_while_the_recording_goes_on(

@@ -49,6 +49,7 @@ async def test_the_window_live_recording_and_streaming_and_the_destinations_dial
     await eventually(lambda: state.text().startswith("live"), 15, "streaming", state.text)
     await eventually(lambda: studio.status().recording_seconds > 4, 10, "4 s recorded")
     assert all(s.state is OutputState.LIVE for s in studio.status().destinations.values())
+    window.program_control.poll()  # the bar as of now, not as of the last second
     save_widget(window, "host-program-recording-and-streaming.png")
 
     dialog = window.program_control.edit_destinations()
@@ -64,4 +65,3 @@ async def test_the_window_live_recording_and_streaming_and_the_destinations_dial
     window.program.switches[0].toggle.click()
     window.program.record_button.click()
     await eventually(lambda: notice_of(desk)().startswith("Saved"), 20, "saved")
-    await studio.aclose()
