@@ -286,6 +286,7 @@ class MainWindow(QMainWindow):
         self.control.set_stage_size(prefs.stage_size)
         self.control.to_backstage = prefs.invite_to_backstage
         self._apply_stage_time_limit(prefs.stage_time_limit_s)
+        self.program_control.use_size(prefs.program_size)
         self._notice("Settings saved; LiveKit and API changes take effect after a restart")
 
     # -- the stage ----------------------------------------------------------------------------

@@ -130,6 +130,8 @@ class ProgramView(QObject):
         self._dropping_polls = 0  # polls left to say frames are dropped
         self._finishing: asyncio.Future[FinishedRecording | None] | None = None
         self.closing: asyncio.Future[FinishedRecording | None] | None = None
+        self._live = False
+        self._size = ""  # a size to change to once nothing runs
         self.dialog: DestinationsDialog | None = None
         self.mix_dialog: SoundMixDialog | None = None
         self.timer = QTimer(self)
@@ -148,15 +150,29 @@ class ProgramView(QObject):
     def went_live(self, record: Path | None = None) -> None:
         """The show is live: the bar shows, and `record` (--record FILE) starts recording."""
         self._set_destinations(self._prefs.load().destinations)
+        self._live = True
         self.bar.show()
         if record is not None:
             self.start_recording(record)
 
     def show_state(self, state: ConnectionState) -> None:
-        running = self.studio.status().running
-        self.bar.setVisible(
-            running or state in (ConnectionState.LIVE, ConnectionState.RECONNECTING)
-        )
+        """The bar shows while live, and while anything runs (the show ended or dropped)."""
+        self._live = state in (ConnectionState.LIVE, ConnectionState.RECONNECTING)
+        self.bar.setVisible(self._live or self.studio.status().running)
+
+    def use_size(self, size: str) -> None:
+        """The program's size chosen in Settings: from the next start of the program."""
+        self._size = size
+        self._apply_size()
+
+    def _apply_size(self) -> None:
+        if self._size and not self.studio.status().running:
+            self.studio.set_size(self._size)
+            self._size = ""
+
+    def _starting(self) -> None:
+        self._apply_size()
+        self._before_start()
 
     async def stop_all(self) -> None:
         """The show ended: the recording is finished and the streams stop."""
@@ -193,12 +209,12 @@ class ProgramView(QObject):
         says why not when it cannot (and nothing runs)."""
         if path is None:
             folder = recordings_path(self._prefs.load())
-            path = folder / recording_name(self._show.room, self._clock())
+            path = _unused(folder / recording_name(self._show.room, self._clock()))
         problem = _folder_problem(path.parent)
         if problem is not None:
             self._error(f"Cannot record: {problem}")
             return False
-        self._before_start()
+        self._starting()
         try:
             self.studio.start_recording(path)
         except ProgramError as exc:
@@ -247,7 +263,7 @@ class ProgramView(QObject):
         if not on:
             self._bridge.run("Stop streaming", self._stop_destination(key), key)
             return
-        self._before_start()
+        self._starting()
         self._told.pop(key, None)
         try:
             self.studio.start_destination(
@@ -323,6 +339,7 @@ class ProgramView(QObject):
                 self.timer.start()
         else:
             self.timer.stop()
+            self.bar.setVisible(self._live)
 
     def _show_recording(self, status: ProgramStatus) -> None:
         if status.recording is None:
@@ -348,6 +365,15 @@ class ProgramView(QObject):
             self._error(f"{what}: {reason}")
         else:
             self._notice(f"{what}: {reason} — trying again")
+
+
+def _unused(path: Path) -> Path:
+    """`path`, or `<stem>-2.mp4` and on when a recording started in the same second has it."""
+    found, number = path, 1
+    while found.exists():
+        number += 1
+        found = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return found
 
 
 def _log_failure(done: asyncio.Future[Any]) -> None:

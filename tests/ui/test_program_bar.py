@@ -24,6 +24,7 @@ from hostdesk.program.studio import ProgramStatus
 from hostdesk.show.mirror import Seen
 from hostdesk.show.participants import Participant
 from hostdesk.show.roles import Metadata, Role
+from hostdesk.ui.dialogs import SettingsDialog
 from hostdesk.ui.program_panel import RECORD_TEXT
 from hostdesk.ui.program_view import destination_state, recording_name, status_line
 from hostdesk.ui.settings import CUSTOM, StreamDestination
@@ -133,6 +134,34 @@ async def test_closing_the_window_mid_recording_finishes_the_recording(tmp_path:
     assert finished is not None and finished.problem is None and finished.chapters_written
     with av.open(str(finished.path)) as played:
         assert len(played.chapters()) == 1 and played.streams.video[0].frames > 0
+
+
+async def test_a_program_size_chosen_in_settings_while_recording_applies_from_the_next_start(
+    tmp_path: Path,
+) -> None:
+    async with live_desk(tmp_path) as desk:
+        window, studio = desk.window, desk.window.studio
+        window.program.record_button.click()
+        window.open_settings()
+        dialog = window.findChild(SettingsDialog)
+        assert dialog is not None
+        dialog.program_size_picker.setCurrentIndex(dialog.program_size_picker.findData("1080p"))
+        dialog.accept()
+
+        assert window.prefs_store.load().program_size == "1080p"
+        assert studio.size == "720p"  # what is being recorded keeps its size
+        first = studio.status().recording
+        window.program.record_button.click()
+        await eventually(lambda: notice(desk).startswith("Saved"), 20, "saved", notice_of(desk))
+        window.program.record_button.click()
+        assert studio.size == "1080p" and studio.status().running
+        again = studio.status().recording
+        # a second recording, within the same second or not, gets a file of its own
+        assert first is not None and again is not None and again != first
+        with av.open(str(first)) as saved:
+            assert len(saved.chapters()) == 1  # the first one, finished, untouched
+        window.program.record_button.click()
+        await eventually(lambda: not studio.status().running, 20, "stopped")
 
 
 @pytest.mark.parametrize("under", ["a-file/shows", "a-file"])
