@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hostdesk.ui.dialogs import _form, _problem_label
+from hostdesk.ui.dialogs import form_layout, problem_label
 from hostdesk.ui.settings import CUSTOM, SERVICES, StreamDestination, destination_problem
 
 KEY_KEPT = "Stored — type a new key to replace it"
@@ -55,14 +55,14 @@ class DestinationEditor(QDialog):
         self.key_edit.setObjectName("stream_key")
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_edit.setPlaceholderText(KEY_KEPT if self._stored_key else KEY_NEW)
-        self.problem_label = _problem_label()
+        self.problem_label = problem_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Save")
 
-        form = _form()
+        form = form_layout()
         form.addRow("Service:", self.service_picker)
         form.addRow("Name:", self.label_edit)
         form.addRow("Server URL:", self.url_edit)

@@ -56,7 +56,7 @@ SECRET_NONE = "not set"
 _PROBLEM_STYLE = "color: #ff8f85;"
 
 
-def _problem_label() -> QLabel:
+def problem_label() -> QLabel:
     label = QLabel()
     label.setObjectName("problem")
     label.setWordWrap(True)
@@ -66,7 +66,7 @@ def _problem_label() -> QLabel:
     return label
 
 
-def _form() -> QFormLayout:
+def form_layout() -> QFormLayout:
     form = QFormLayout()
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
     return form
@@ -156,7 +156,7 @@ class SettingsDialog(QDialog):
         )
         self.recordings_edit = QLineEdit(prefs.recordings_folder)
         self.recordings_edit.setPlaceholderText(str(default_recordings_folder()))
-        self.problem_label = _problem_label()
+        self.problem_label = problem_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -203,7 +203,7 @@ class SettingsDialog(QDialog):
         )
 
     def _lay_out(self) -> None:
-        livekit = _form()
+        livekit = form_layout()
         livekit.addRow("URL:", self.url_edit)
         livekit.addRow("API key:", self.key_edit)
         secret_row = QHBoxLayout()
@@ -213,7 +213,7 @@ class SettingsDialog(QDialog):
         livekit_box = QGroupBox("LiveKit server")
         livekit_box.setLayout(livekit)
 
-        api = _form()
+        api = form_layout()
         api.addRow("Who can watch:", self.audience_picker)
         api.addRow("Address:", self.host_edit)
         api.addRow("Port:", self.port_spin)
@@ -224,7 +224,7 @@ class SettingsDialog(QDialog):
         api_box = QGroupBox("Viewers and the host API")
         api_box.setLayout(api)
 
-        media = _form()
+        media = form_layout()
         media.addRow("Camera:", self.camera_picker)
         media.addRow("Microphone:", self.microphone_picker)
         # The program (recorded and streamed) is made at going live: its settings sit here.
@@ -326,13 +326,13 @@ class GoLiveDialog(QDialog):
             self.audience_picker.addItem(audience.label, audience.value)
         self.audience_picker.setCurrentIndex(self.audience_picker.findData(audience.value))
         self._audience_now = audience.value
-        self.problem_label = _problem_label()
+        self.problem_label = problem_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Go live")
 
-        form = _form()
+        form = form_layout()
         form.addRow("Show name:", self.room_edit)
         form.addRow("Your name:", self.name_edit)
         form.addRow("Camera:", self.camera_picker)
