@@ -34,7 +34,9 @@ pytestmark = pytest.mark.integration
 class Window:
     """`hostdesk --go-live ROOM` as its own process, offscreen."""
 
-    def __init__(self, livekit: LocalLiveKitServer, config: Path, room: str) -> None:
+    def __init__(
+        self, livekit: LocalLiveKitServer, config: Path, room: str, extra: tuple[str, ...] = ()
+    ) -> None:
         creds = livekit.credentials
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("LIVEKIT_", "HOSTDESK_"))},
@@ -46,13 +48,14 @@ class Window:
             "QT_QPA_PLATFORM": "offscreen",
         }
         self.room = room
+        self.extra = extra
         self.port = free_port()
         self.proc: subprocess.Popen[str] | None = None
 
     def start(self) -> str:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "hostdesk", "--go-live", self.room, "--host-name", "Jane"]
-            + ["--port", str(self.port)],
+            + ["--port", str(self.port), *self.extra],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -1,0 +1,49 @@
+"""The host's computer crashes mid-recording: what was recorded plays, up to its last seconds.
+
+Run as a host would: `python -m hostdesk --go-live SHOW --record FILE` as a real process
+(offscreen) against a real livekit-server, killed with SIGKILL while it records; the file left
+on disk is read back with PyAV, and its timeline is beside it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from hostdesk.devserver import LocalLiveKitServer
+from tests.program.media import read_back
+from tests.support.api_fixtures import RunningApi, new_room
+from tests.test_host_restart import Window, wait_for_host, windows
+
+pytestmark = pytest.mark.integration
+
+__all__ = ["windows"]
+
+
+async def test_a_recording_whose_process_is_killed_plays_back_to_its_last_seconds(
+    api: RunningApi, livekit_server: LocalLiveKitServer, windows: list[Window], tmp_path: Path
+) -> None:
+    room = new_room()
+    path = tmp_path / "show.mp4"
+    window = Window(livekit_server, tmp_path / "config", room, ("--record", str(path)))
+    windows.append(window)
+    window.start()
+    await wait_for_host(api, room)
+    ann = await api.joined_bot(room, "Ann")
+    deadline = time.monotonic() + 30
+    while not (path.exists() and path.stat().st_size > 300_000):  # a few seconds of program
+        assert time.monotonic() < deadline, f"{path} did not grow while the show was live"
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(2.0)
+    window.kill()
+    await ann.close()
+
+    got = read_back(path)
+    assert (got.width, got.height) == (1280, 720), got
+    assert got.duration >= 2.0, f"only {got.duration:.1f} s of the show play back"
+    timeline = json.loads(path.with_name("show.timeline.json").read_text())
+    assert timeline["events"][0]["event"] == "recording_started"
+    assert timeline["host"]["name"] == "Jane"
