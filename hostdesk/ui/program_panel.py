@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -32,8 +34,8 @@ from hostdesk.ui.theme import COLOURS
 
 RECORD_TEXT = "● Record"
 STOP_TEXT = "■ Stop recording"
-#: The widest a destination's state gets before it is cut (the whole of it is its tooltip).
-STATE_WIDTH = 230
+#: The widest a destination's name and state get before they are cut (whole in the tooltip).
+TOGGLE_WIDTH, STATE_WIDTH = 150, 230
 _BAR_STYLE = (
     f"QFrame#program-bar {{ background: {COLOURS['panel']}; border: 1px solid {COLOURS['line']};"
     " border-radius: 8px; }"
@@ -79,11 +81,60 @@ def _tone(label: QLabel, tone: str) -> None:
     label.setStyleSheet(f"color: {colour};" if colour else "")
 
 
+class SwitchStrip(QScrollArea):
+    """The destinations' switches in a row that scrolls sideways when there are more than fit,
+    rather than widening the window past a laptop's screen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        inner = QWidget()
+        self.row = QHBoxLayout(inner)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.setSpacing(6)
+        self.row.addStretch(1)
+        self.setWidget(inner)
+        self.inner = inner
+        for plain in (self.viewport(), inner):  # the bar's own background shows through
+            plain.setAutoFillBackground(False)  # (setWidget has just switched it on)
+
+    def add(self, widget: QWidget) -> None:
+        self.row.insertWidget(self.row.count() - 1, widget)  # before the stretch
+
+    def fit(self) -> None:
+        """Each switch and state as wide as its text asks (up to its cap): scrolled, not cut."""
+        self.inner.setMinimumWidth(self.inner.sizeHint().width())
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(self.inner.sizeHint().width(), self._height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(0, self._height())
+
+    def _height(self) -> int:
+        content = self.inner.sizeHint()
+        overflowing = content.width() > self.viewport().width()
+        bar = self.horizontalScrollBar().sizeHint().height() if overflowing else 0
+        return content.height() + bar
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if self.height() != self._height():  # the scroll bar comes or goes with the width
+            self.setFixedHeight(self._height())
+
+
 class DestinationSwitch:
     """A destination's switch and its state in the bar."""
 
     def __init__(self, index: int, label: str) -> None:
         self.toggle = QPushButton(label)
+        metrics = self.toggle.fontMetrics()
+        self.toggle.setText(metrics.elidedText(label, Qt.TextElideMode.ElideRight, TOGGLE_WIDTH))
         self.toggle.setObjectName(f"destination_toggle_{index}")
         self.toggle.setCheckable(True)
         self.toggle.setProperty("segment", True)
@@ -111,8 +162,7 @@ class ProgramBar(QFrame):
         self.file_label.setObjectName("recording_file")
         self.stream_label = _muted("Stream:")
         self.switches: list[DestinationSwitch] = []
-        self._switch_row = QHBoxLayout()
-        self._switch_row.setSpacing(6)
+        self.strip = SwitchStrip()
         self.destinations_button = QPushButton("Destinations…")
         self.destinations_button.setObjectName("destinations_button")
         self.destinations_button.setToolTip("Add, edit or remove where the program is streamed")
@@ -133,9 +183,8 @@ class ProgramBar(QFrame):
         recording.addSpacing(12)
         recording.addWidget(self.status_label, 2)
         streams.addWidget(self.stream_label)
-        streams.addLayout(self._switch_row)
+        streams.addWidget(self.strip, 1)
         streams.addWidget(self.destinations_button)
-        streams.addStretch(1)
         streams.addWidget(self.mix_button)
         rows = QVBoxLayout(self)
         rows.setContentsMargins(8, 4, 8, 4)
@@ -151,7 +200,7 @@ class ProgramBar(QFrame):
         """One switch per destination, in the host's order."""
         for switch in self.switches:
             for widget in (switch.toggle, switch.state):
-                self._switch_row.removeWidget(widget)
+                self.strip.row.removeWidget(widget)
                 widget.deleteLater()
         self.switches = []
         for index, label in enumerate(labels):
@@ -159,9 +208,10 @@ class ProgramBar(QFrame):
             switch.toggle.clicked.connect(
                 lambda on, index=index: self.destination_toggled.emit(index, on)
             )
-            self._switch_row.addWidget(switch.toggle)
-            self._switch_row.addWidget(switch.state)
+            self.strip.add(switch.toggle)
+            self.strip.add(switch.state)
             self.switches.append(switch)
+        self.strip.fit()
         self.destinations_button.setText("Destinations…" if labels else "Add a destination…")
 
     def show_recording(self, elapsed: str | None, file_name: str = "") -> None:
@@ -178,6 +228,7 @@ class ProgramBar(QFrame):
         switch.state.setText(text)
         switch.state.setToolTip(detail)
         _tone(switch.state, tone)
+        self.strip.fit()
 
     def show_status(self, text: str, tone: str = "") -> None:
         self.status_label.setText(text)

@@ -32,7 +32,7 @@ from hostdesk.ui.settings import PrefsStore, StreamDestination, recordings_path
 log = logging.getLogger("hostdesk.ui")
 
 POLL_MS = 1000
-CANNOT_KEEP_UP = "Program: {} frames dropped — this computer cannot keep up"
+CANNOT_KEEP_UP = "Program: {} dropped — this computer cannot keep up"
 #: How long the line says so after frames were last dropped, in polls (seconds).
 DROPPED_SHOWN_POLLS = 5
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -86,7 +86,8 @@ def status_line(status: ProgramStatus, dropping: bool) -> tuple[str, str]:
     """What the program bar's status line says, and its tone; `dropping` while the count of
     frames dropped has lately grown."""
     if dropping and status.running:
-        return CANNOT_KEEP_UP.format(status.dropped_frames), "warn"
+        frames = f"{status.dropped_frames} frame{'' if status.dropped_frames == 1 else 's'}"
+        return CANNOT_KEEP_UP.format(frames), "warn"
     if status.problem:
         return status.problem, "error"
     if not status.running:

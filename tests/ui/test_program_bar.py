@@ -7,6 +7,7 @@ line says."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import socket
 from collections.abc import AsyncIterator, Callable
@@ -31,6 +32,7 @@ from hostdesk.ui.settings import CUSTOM, StreamDestination
 from tests.support.desk_fixtures import Desk, eventually, idle_window
 
 SHOW = "Late Show"
+URL = "rtmp://203.0.113.50/live"
 CANNOT_KEEP_UP_RE = r"Program: \d+ frames dropped — this computer cannot keep up"
 HOST, HOST_NAME = "host-jane", "Jane Host"
 
@@ -257,6 +259,34 @@ async def test_the_sound_mix_sets_each_persons_level_and_mute_in_the_program(
         assert {"Jane Host (you)", "Ann Guest", "150 %"} <= set(labels)
 
 
+async def test_many_destinations_with_long_names_keep_the_window_on_a_laptops_screen(
+    tmp_path: Path,
+) -> None:
+    many = tuple(
+        StreamDestination(CUSTOM, f"Destination {i} with a name far too long", URL, "k")
+        for i in range(5)
+    )
+    async with live_desk(tmp_path, destinations=many) as desk:
+        for switch in desk.window.program.switches:
+            switch.toggle.setChecked(True)
+            desk.window.program.show_destination(
+                desk.window.program.switches.index(switch),
+                True,
+                "retrying: cannot connect to 203.0.113.50:1935: no route to host",
+                "warn",
+                "",
+            )
+        desk.window.program.show_status(
+            "Program: 1234 frames dropped — this computer cannot keep up", "warn"
+        )
+        await asyncio.sleep(0.1)
+
+        assert desk.window.minimumSizeHint().width() <= 1366
+        assert desk.window.width() == 1366
+        strip = desk.window.program.strip
+        assert strip.horizontalScrollBar().maximum() > 0  # the switches scroll, none is cut off
+
+
 # -- what the bar says ------------------------------------------------------------------------
 
 
@@ -270,6 +300,9 @@ def _status(**changes: Any) -> ProgramStatus:
 def test_the_status_line_says_when_this_computer_cannot_keep_up() -> None:
     live = OutputStatus(OutputState.LIVE, 562_500.0, 10, 0, None)
     recording = _status(recording=Path("a.mp4"), destinations={"x": live}, dropped_frames=12)
+    assert status_line(replace(recording, dropped_frames=1), True)[0].startswith(
+        "Program: 1 frame dropped — "
+    )
     assert status_line(_status(running=False), False) == (
         "Program 720p: not recorded or streamed",
         "",
