@@ -46,6 +46,7 @@ class FinishedRecording:
     timeline_json: Path
     timeline_csv: Path
     problem: str | None  # one readable sentence for the host, or None when all went well
+    chapters: int = 0  # how many the file has
 
 
 class _Problem(Exception):
@@ -81,10 +82,10 @@ def finish_recording(
         problems.append(f"The timeline could not be saved: {_os_reason(exc)} ({json_path}).")
         log.warning("the recording's timeline could not be saved", exc_info=True)
 
-    written = False
+    written, count = False, 0
     if chapters:
         try:
-            _add_chapters(recording, chapters)
+            count = _add_chapters(recording, chapters)
             written = True
         except _Problem as exc:
             problems.append(_kept_as_it_was(recording, str(exc)))
@@ -93,7 +94,7 @@ def finish_recording(
             problems.append(_kept_as_it_was(recording, f"an unexpected {type(exc).__name__}"))
             log.exception("adding chapters to the recording failed")
     return FinishedRecording(
-        recording, written, json_path, csv_path, " ".join(problems) if problems else None
+        recording, written, json_path, csv_path, " ".join(problems) if problems else None, count
     )
 
 
@@ -141,9 +142,10 @@ def _as_av_chapters(chapters: list[tuple[Fraction, Fraction, str]]) -> list[Chap
 
 
 # --- the remux -------------------------------------------------------------------------------
-def _add_chapters(recording: Path, chapters: Sequence[tuple[float, str]]) -> None:
+def _add_chapters(recording: Path, chapters: Sequence[tuple[float, str]]) -> int:
     """Remuxes `recording` with `chapters` into a temporary file beside it and moves that over
-    it once complete, synced and verified. Raises _Problem; the temporary file never stays."""
+    it once complete, synced and verified; returns how many chapters it has. Raises _Problem;
+    the temporary file never stays."""
     temporary = recording.with_name(f".{recording.name}.{secrets.token_hex(4)}.chapters.tmp")
     try:
         try:
@@ -153,6 +155,7 @@ def _add_chapters(recording: Path, chapters: Sequence[tuple[float, str]]) -> Non
             os.chmod(temporary, mode)
             _sync(temporary)
             os.replace(temporary, recording)
+            return copied.chapters
         except OSError as exc:  # PyAV's errors for a system call are OSErrors too
             raise _Problem(_os_reason(exc)) from exc
         except av.FFmpegError as exc:

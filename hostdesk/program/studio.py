@@ -159,6 +159,7 @@ class Studio:
         self._recording_started = 0.0
         self._events_written = 0
         self._problem: str | None = None
+        self._closed = False
         self._lineup.attach(mirror)
         for event in (mirror.member_added, mirror.member_changed, mirror.member_removed):
             event.connect(self._on_member)
@@ -318,18 +319,21 @@ class Studio:
         )
 
     async def aclose(self) -> FinishedRecording | None:
-        """Stops everything: the recording is finished, the destinations closed."""
+        """Stops everything: the recording is finished, the destinations closed. Once is
+        enough; again does nothing more."""
         finished = await self.stop_recording()
         if self._run is not None:
             run, self._run = self._run, None
             await asyncio.to_thread(run.stop)
-        for event in (
-            self._mirror.member_added,
-            self._mirror.member_changed,
-            self._mirror.member_removed,
-        ):
-            event.disconnect(self._on_member)
-        self._lineup.detach(self._mirror)
+        if not self._closed:
+            self._closed = True
+            for event in (
+                self._mirror.member_added,
+                self._mirror.member_changed,
+                self._mirror.member_removed,
+            ):
+                event.disconnect(self._on_member)
+            self._lineup.detach(self._mirror)
         return finished
 
     # --- inside ------------------------------------------------------------------------------

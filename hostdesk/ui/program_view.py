@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import av
 from PySide6.QtCore import QObject, QTimer
 
 from hostdesk.program.finish import FinishedRecording
@@ -101,11 +100,6 @@ def _without_label(label: str, error: str | None) -> str:
     """A destination's error without its own name in front (the bar says whose it is)."""
     error = error or ""
     return error[len(label) + 2 :] if error.startswith(f"{label}: ") else error
-
-
-def _chapters_in(path: Path) -> int:
-    with av.open(str(path)) as container:
-        return len(container.chapters())
 
 
 class ProgramView(QObject):
@@ -249,11 +243,7 @@ class ProgramView(QObject):
         if finished.problem:
             self._error(finished.problem)
             return
-        try:
-            chapters = await asyncio.to_thread(_chapters_in, finished.path)
-        except (OSError, av.FFmpegError):  # saved all the same; the count is only a courtesy
-            log.warning("the recording's chapters could not be counted", exc_info=True)
-            chapters = 0
+        chapters = finished.chapters
         plural = "" if chapters == 1 else "s"
         self._notice(f"Saved {finished.path} with {chapters} chapter{plural}")
 

@@ -120,6 +120,7 @@ async def test_nothing_runs_until_an_output_starts_and_all_stops_with_the_last(
     assert status.recording is None and status.destinations == {}
     assert not any(t.name.startswith("program:") for t in threading.enumerate())
     await studio.aclose()
+    await studio.aclose()  # the window and the app may both close it
 
 
 async def test_the_program_follows_the_stage_and_never_shows_the_backstage(
@@ -187,6 +188,7 @@ async def test_a_recording_of_a_guest_coming_and_going_has_its_chapters_and_time
     finished = await studio.stop_recording()
 
     assert finished is not None and finished.problem is None and finished.chapters_written
+    assert finished.chapters == 3
     with av.open(str(path)) as container:
         chapters = [
             (float(c["start"] * c["time_base"]), c["metadata"].get("title"))
