@@ -50,6 +50,8 @@ log = logging.getLogger("hostdesk.program")
 
 FPS = 30
 TICK_S = CHUNK_SAMPLES / 48_000  # one 10 ms chunk of the mix
+#: The shortest recording: enough for its first keyframe and sound to be written.
+MIN_RECORDING_S = 0.5
 
 
 class ProgramError(Exception):
@@ -270,6 +272,11 @@ class Studio:
         if recording is None or feed is None:
             return None
         self._recording = self._timeline = None
+        # Record then Stop at once (a slip of the hand) still gives a file with a picture and
+        # sound in it, which a player opens, rather than an empty one.
+        short = MIN_RECORDING_S - (self._clock() - self._recording_started)
+        if short > 0:
+            await asyncio.sleep(short)
         feed.detach()
         feed.timeline.stop()
         await self._stop_output("recording")

@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self.go_live_button.clicked.connect(self.ask_go_live)
         self.end_button.clicked.connect(self.ask_end_show)
         self.show_bar.settings_button.clicked.connect(self.open_settings)
+        self.show_bar.streams_button.clicked.connect(self.program_control.edit_destinations)
         self.hands.invite_clicked.connect(lambda i: b.run("Invite", c.invite(i), i))
         self.hands.lower_clicked.connect(lambda i: b.run("Lower hand", c.lower_hand(i), i))
         self.hands.clear_question_clicked.connect(

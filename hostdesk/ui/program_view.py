@@ -269,7 +269,9 @@ class ProgramView(QObject):
         self.poll()
 
     def edit_destinations(self) -> DestinationsDialog:
-        dialog = self.dialog = DestinationsDialog(self._prefs.load().destinations, self.bar)
+        dialog = self.dialog = DestinationsDialog(
+            self._prefs.load().destinations, self.bar.window()
+        )
         dialog.changed.connect(self._save_destinations)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()

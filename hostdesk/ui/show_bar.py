@@ -40,6 +40,9 @@ class ShowBar(QWidget):
         self.end_button = QPushButton("End show…")
         self.end_button.setObjectName("danger")
         self.settings_button = QPushButton("Settings…")
+        self.streams_button = QPushButton("Streams…")
+        self.streams_button.setObjectName("streams_button")
+        self.streams_button.setToolTip("Where the show is streamed: YouTube, Twitch, a server")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
@@ -49,6 +52,7 @@ class ShowBar(QWidget):
         layout.addStretch(1)
         layout.addWidget(self.go_live_button)
         layout.addWidget(self.end_button)
+        layout.addWidget(self.streams_button)
         layout.addWidget(self.settings_button)
 
     def show_state(self, state: ConnectionState, waiting: bool) -> None:

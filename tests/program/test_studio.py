@@ -238,3 +238,15 @@ def _tone(hz: float, amplitude: float = 0.3) -> Callable[[int], bytes]:
         return (amplitude * 32767 * np.sin(2 * np.pi * hz * t)).astype(np.int16).tobytes()
 
     return chunk
+
+
+async def test_record_then_stop_at_once_still_gives_a_file_that_plays(
+    studio: Studio, tmp_path: Path
+) -> None:
+    path = tmp_path / "slip.mp4"
+    studio.start_recording(path)
+    finished = await studio.stop_recording()
+    assert finished is not None and finished.problem is None, finished
+    got = read_back(path)
+    assert got.frames >= 5 and (got.width, got.height) == (1280, 720), got
+    await studio.aclose()

@@ -154,7 +154,12 @@ async def test_a_program_size_chosen_in_settings_while_recording_applies_from_th
         assert studio.size == "720p"  # what is being recorded keeps its size
         first = studio.status().recording
         window.program.record_button.click()
-        await eventually(lambda: notice(desk).startswith("Saved"), 20, "saved", notice_of(desk))
+        await eventually(
+            lambda: notice(desk).startswith("Saved"),
+            20,
+            "saved",
+            lambda: f"{notice(desk)} | {banner(desk)}",
+        )
         window.program.record_button.click()
         assert studio.size == "1080p" and studio.status().running
         again = studio.status().recording
@@ -330,3 +335,25 @@ def test_a_recording_is_named_after_the_show_and_the_time() -> None:
     assert recording_name("Late Show", at) == "Late Show-2026-12-02-090507.mp4"
     assert recording_name("a/b: c?", at) == "a-b- c-2026-12-02-090507.mp4"
     assert recording_name("...", at) == "show-2026-12-02-090507.mp4"
+
+
+async def test_streams_are_set_up_before_going_live_and_the_bar_offers_them_once_live(
+    tmp_path: Path,
+) -> None:
+    async with closing_studio(idle_window(tmp_path)) as desk:
+        assert not desk.window.program.isVisible()
+        child(desk, QPushButton, "streams_button").click()
+        dialog = await eventually(lambda: desk.window.program_control.dialog, 2, "the dialog")
+        assert dialog.isVisible()
+        editor = dialog.add()
+        editor.key_edit.setText("abcd-efgh-ijkl")
+        editor.ok_button.click()
+        dialog.close()
+        assert [d.label for d in desk.window.prefs_store.load().destinations] == ["YouTube"]
+
+        desk.control.room, desk.control.identity, desk.control.name = SHOW, HOST, HOST_NAME
+        desk.window.program_feed.went_live()
+        desk.window.program_control.went_live()
+        assert [s.toggle.objectName() for s in desk.window.program.switches] == [
+            "destination_toggle_0"
+        ]
