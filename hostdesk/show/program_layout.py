@@ -100,12 +100,14 @@ class LowerThird:
 @dataclass(frozen=True)
 class Placed:
     """A picture's cell (16:9; the renderer letterboxes a picture of another shape with `fit`)
-    and, for a camera, its lower third."""
+    and, for a camera, its lower third and the person it names (a renderer showing a picture of
+    another shape lays the plate on that picture: `lower_third(person, fit(...), ...)`)."""
 
     identity: str
     share: bool
     cell: Cell
     lower_third: LowerThird | None
+    person: Person | None = None
 
 
 class StageLineup:
@@ -197,7 +199,7 @@ def program(
         count, width, height, share=count - 1 if shown else -1, speaker=speaker
     )
     placed = [
-        Placed(p.identity, False, cell, lower_third(p, cell, height, measure))
+        Placed(p.identity, False, cell, lower_third(p, cell, height, measure), p)
         for p, cell in zip(people, cells[: len(people)], strict=True)
     ]
     placed += [

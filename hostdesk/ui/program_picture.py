@@ -24,7 +24,7 @@ from typing import NamedTuple
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 
-from hostdesk.show.program_layout import LowerThird, Placed, Text, fit
+from hostdesk.show.program_layout import LowerThird, Person, Placed, Text, fit, lower_third
 from hostdesk.show.stage_layout import Cell
 from hostdesk.ui.theme import COLOURS
 from hostdesk.ui.video_view import BGRA, RGBA
@@ -34,6 +34,8 @@ log = logging.getLogger("hostdesk.ui")
 _FORMATS = {"bgra": BGRA, "rgba": RGBA}
 #: A picture whose last frame is older than this is a camera that stopped: a card instead.
 STALE_S = 2.0
+#: Plates laid out for pictures of another shape than their cells, kept for the next frames.
+THIRDS_KEPT = 64
 FONT_FAMILY = "DejaVu Sans"
 _BACKGROUND = QColor(0, 0, 0)
 _CARD = QColor(COLOURS["panel_2"])
@@ -94,6 +96,7 @@ class ProgramPicture:
         self._clock = clock
         self._fonts = _Fonts()
         self._lock = threading.Lock()
+        self._thirds: dict[tuple[Person, Cell], LowerThird] = {}  # the drawing thread's
         self._placed: tuple[Placed, ...] = ()
         self._frames: dict[_Key, _Frame] = {}
         self._stop = threading.Event()
@@ -155,9 +158,10 @@ class ProgramPicture:
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         for item in placed:
-            _draw_picture(painter, item.cell, frames.get((item.identity, item.share)), now)
-            if item.lower_third is not None:
-                self._draw_lower_third(painter, item.lower_third)
+            shown = _draw_picture(painter, item.cell, frames.get((item.identity, item.share)), now)
+            third = self._third_on(item, shown)
+            if third is not None:
+                self._draw_lower_third(painter, third)
         painter.end()
         return bytes(target.constBits())
 
@@ -187,6 +191,19 @@ class ProgramPicture:
             log.exception("the program's picture sink failed")
         self._drawn += 1
 
+    def _third_on(self, item: Placed, shown: Cell) -> LowerThird | None:
+        """The plate on the picture as shown: a picture of another shape than its cell (a
+        phone held upright, a 4:3 camera) gets its plate laid out on it, not on the bars."""
+        if item.person is None or shown == item.cell:
+            return item.lower_third
+        key = (item.person, shown)
+        third = self._thirds.get(key)
+        if third is None:
+            if len(self._thirds) > THIRDS_KEPT:
+                self._thirds.clear()
+            third = self._thirds[key] = lower_third(item.person, shown, self.height, self.measure)
+        return third
+
     def _draw_lower_third(self, painter: QPainter, third: LowerThird) -> None:
         box = third.box
         painter.fillRect(QRectF(box.x, box.y, box.width, box.height), _PLATE)
@@ -204,13 +221,15 @@ class ProgramPicture:
         painter.drawText(QPointF(text.x, baseline), text.text)
 
 
-def _draw_picture(painter: QPainter, cell: Cell, frame: _Frame | None, now: float) -> None:
+def _draw_picture(painter: QPainter, cell: Cell, frame: _Frame | None, now: float) -> Cell:
+    """Draws the frame letterboxed in its cell (or the card); returns where the picture is."""
     image = _image(frame, now)
     if image is None:
         painter.fillRect(QRectF(cell.x, cell.y, cell.width, cell.height), _CARD)
-        return
+        return cell
     area = fit(image.width(), image.height(), cell)
     painter.drawImage(QRectF(area.x, area.y, area.width, area.height), image)
+    return area
 
 
 def _image(frame: _Frame | None, now: float) -> QImage | None:

@@ -4,14 +4,17 @@ thirds in the font the layout measured with; drawn on a paced thread into the si
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtGui import QImage
 
-from hostdesk.show.program_layout import Person, Placed, Share, program
+from hostdesk.show.program_layout import Person, Placed, Share, fit, program
 from hostdesk.show.stage_layout import Cell
 from hostdesk.ui.program_picture import ProgramPicture
 
@@ -230,3 +233,32 @@ def test_stop_joins_the_drawing_thread(qapp: object) -> None:
     assert "program-picture" in {t.name for t in threading.enumerate()}
     picture.stop()
     assert "program-picture" not in {t.name for t in threading.enumerate()}
+
+
+@pytest.mark.parametrize(("width", "height"), [(640, 480), (180, 320)])  # 4:3, a phone upright
+def test_a_picture_of_another_shape_carries_its_plate_on_itself_not_on_the_bars(
+    picture: ProgramPicture, width: int, height: int
+) -> None:
+    host, _, guest = lay_out(picture, [HOST, GUEST, GUEST_2])
+    picture.set_frame("host", False, 320, 180, frame(RED, rgba=True), "rgba")
+    picture.set_frame("guest", False, 320, 180, frame(GREEN), "bgra")
+    picture.set_frame("guest-2", False, width, height, frame(BLUE, width, height), "bgra")
+    out = picture.compose()
+    rgb = rgb_of(out)
+    if width > height:  # the still in docs/screenshots
+        target = Path(os.environ.get("HOSTDESK_SCREENSHOT_DIR", "docs/screenshots"))
+        target.mkdir(parents=True, exist_ok=True)
+        still = QImage(out, W, H, W * 4, QImage.Format.Format_RGB32)
+        assert still.save(str(target / "program-720p-compositor.png"))
+    shown = fit(width, height, guest.cell)
+    c = guest.cell
+    bars = np.concatenate(
+        [
+            rgb[c.y : c.y + c.height, c.x : shown.x].reshape(-1, 3),
+            rgb[c.y : c.y + c.height, shown.x + shown.width : c.x + c.width].reshape(-1, 3),
+        ]
+    )
+    assert bars.max() == 0, "the bars stay black: no plate, no name over them"
+    picture_part = rgb[shown.y : shown.y + shown.height, shown.x : shown.x + shown.width]
+    assert (picture_part.min(axis=2) > 200).sum() > 50, "the name is on the picture"
+    assert near(rgb[inside(host.cell)], RED)
