@@ -33,6 +33,12 @@ CONNECT_TIMEOUT_S = 5.0
 STEADY_S = 30.0
 
 
+#: Each packet goes out as it comes: FFmpeg's muxer otherwise holds a video packet until an
+#: audio packet with a later time arrives (about 90 ms of the 180 ms from a guest's frame to the
+#: server, bench/program_load.py), and its write buffer holds small packets back too.
+FLV_OPTIONS = {"flush_packets": "1", "max_interleave_delta": "1"}
+
+
 class Destination(MuxingOutput):
     """`url` is the server's (rtmp://host[:port]/app or rtmps://...), `stream_key` the secret
     part the service gives; `label` is what the host calls it ("YouTube"). An rtmps:// server's
@@ -64,7 +70,7 @@ class Destination(MuxingOutput):
     def _open_container(self) -> OutputContainer:
         self._reach()
         target = f"{self.url}/{self._key}" if self._key else self.url
-        return av.open(target, "w", format="flv")
+        return av.open(target, "w", format="flv", options=FLV_OPTIONS)
 
     def _reach(self) -> None:
         where = f"{self._host}:{self._port}"
