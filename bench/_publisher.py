@@ -26,6 +26,8 @@ import time
 import numpy as np
 from livekit import rtc
 
+from hostdesk.livekit.joining import join
+
 CYCLE = 30
 
 
@@ -136,7 +138,7 @@ async def main() -> None:
     frames = (talking if args.pattern == "talking" else pattern)(args.width, args.height)
 
     room = rtc.Room()
-    await asyncio.wait_for(room.connect(args.url, args.token), 20)
+    await join(room, args.url, args.token, 20)
     say(connected=room.local_participant.identity)
     while not room.local_participant.permissions.can_publish:
         if stop.is_set():

@@ -1217,6 +1217,8 @@ async def guest_main(argv: list[str]) -> None:
     from _publisher import talking
     from livekit import rtc
 
+    from hostdesk.livekit.joining import join
+
     parser = argparse.ArgumentParser()
     parser.add_argument("url")
     parser.add_argument("token")
@@ -1227,7 +1229,7 @@ async def guest_main(argv: list[str]) -> None:
     watch_stdin(lambda: loop.call_soon_threadsafe(stop.set))
 
     room = rtc.Room()
-    await asyncio.wait_for(room.connect(args.url, args.token), 20)
+    await join(room, args.url, args.token, 20)
     say(connected=room.local_participant.identity)
     while not room.local_participant.permissions.can_publish:
         if stop.is_set():

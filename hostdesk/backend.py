@@ -24,6 +24,7 @@ from hostdesk.api.relay import SignallingRelay
 from hostdesk.blocks_store import BlockStore
 from hostdesk.config import ConfigError, LiveKitSettings, Settings
 from hostdesk.devserver import LiveKitServerMissing, LocalLiveKitServer
+from hostdesk.livekit import joining
 from hostdesk.livekit.rooms import LiveKitRooms
 from hostdesk.livekit.tokens import Tokens
 from hostdesk.reach import Audience, Reach, resolve
@@ -43,6 +44,8 @@ log = logging.getLogger("hostdesk")
 #: LiveKit's usual ports (signalling, RTC over TCP, RTC over UDP), taken for --dev when free:
 #: fixed numbers are what a host can write into a firewall rule.
 DEV_PORTS = (7880, 7881, 7882)
+#: How long closing waits for joins given up on to end and leave their rooms.
+SETTLE_JOINS_S = 5.0
 
 
 class StartError(ConfigError):
@@ -159,6 +162,8 @@ class Backend:
     async def aclose(self) -> None:
         try:
             await self._listening.server.aclose()
+            # A join given up on (Cancel while going live) leaves its room before LiveKit goes.
+            await joining.settle(SETTLE_JOINS_S)
         finally:
             await self._closers.aclose()
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from livekit import rtc
 
 from hostdesk.livekit.comeback import come_back
+from hostdesk.livekit.joining import join
 from hostdesk.livekit.media import AudioOut
 from hostdesk.livekit.track_router import CAMERA, MICROPHONE, TrackRouter, source_of
 from hostdesk.show.connection import ConnectionState
@@ -100,7 +101,7 @@ class BackstageSession:
         # A late event of a room already dropped must not touch the one that replaced it.
         room.on("disconnected", lambda reason: self._on_disconnected(room, reason))
         try:
-            await asyncio.wait_for(room.connect(self._url, self._token), CONNECT_TIMEOUT)
+            await join(room, self._url, self._token, CONNECT_TIMEOUT)
             self._room = room
             await self._publish(room)
         except BaseException:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from livekit import rtc
 
 from hostdesk.livekit.comeback import come_back
+from hostdesk.livekit.joining import join
 from hostdesk.livekit.media import AudioOut, VideoOut
 from hostdesk.livekit.participants import participant_of
 from hostdesk.livekit.track_router import (
@@ -147,12 +148,7 @@ class HostSession:
             ("disconnected", self._on_disconnected),
         ):
             room.on(event, handler)  # type: ignore[arg-type]  # names checked by the SDK
-        try:
-            await asyncio.wait_for(room.connect(self._url, self._token), CONNECT_TIMEOUT)
-        except BaseException:
-            with contextlib.suppress(Exception):
-                await room.disconnect()
-            raise
+        await join(room, self._url, self._token, CONNECT_TIMEOUT)
         self._room = room
         self._entered(room)
         await self._publish()

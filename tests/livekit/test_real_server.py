@@ -19,6 +19,7 @@ import pytest
 from livekit import api, rtc
 
 from hostdesk.devserver import LiveKitCredentials, LocalLiveKitServer
+from hostdesk.livekit.joining import join
 
 pytestmark = pytest.mark.integration
 
@@ -49,9 +50,7 @@ async def _connected(
     """A Room connected as ``identity`` (handlers may be attached to ``room`` beforehand)."""
     room = room if room is not None else rtc.Room()
     try:
-        await asyncio.wait_for(
-            room.connect(creds.url, _token(creds, identity, room_name)), CONNECT_TIMEOUT
-        )
+        await join(room, creds.url, _token(creds, identity, room_name), CONNECT_TIMEOUT)
         yield room
     finally:
         with suppress(Exception):

@@ -17,6 +17,7 @@ from typing import Any
 
 from livekit import rtc
 
+from hostdesk.livekit.joining import join
 from hostdesk.tasks import TaskSet
 
 CONNECT_TIMEOUT = 15.0
@@ -74,7 +75,7 @@ class Bot:
             self.room.on(event, self._poke)
 
     async def connect(self) -> Bot:
-        await asyncio.wait_for(self.room.connect(self.url, self.token), CONNECT_TIMEOUT)
+        await join(self.room, self.url, self.token, CONNECT_TIMEOUT)
         return self
 
     def _poke(self, *_: Any) -> None:
