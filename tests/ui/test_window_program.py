@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import av
@@ -14,6 +18,7 @@ import numpy as np
 import pytest
 
 from hostdesk.program.outputs import OutputState
+from hostdesk.show.connection import ConnectionState
 from hostdesk.show.program_layout import FRAME_SIZES, Person, program
 from hostdesk.show.roles import Role
 from tests.program.media import near, read_back
@@ -138,3 +143,75 @@ def _has(frame: av.VideoFrame, rgb: tuple[int, int, int]) -> bool:
     picture = frame.to_ndarray(format="rgb24").astype(np.int16)
     close = np.all(np.abs(picture - np.array(rgb, dtype=np.int16)) <= 20, axis=2)
     return bool(close.mean() > 0.01)
+
+
+@contextmanager
+def _small_disk(folder: Path, size: str) -> Iterator[Path]:
+    """A disk of `size` (a tmpfs mounted on `folder`): it fills while the show records."""
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.fail(
+            f"a disk that fills is a tmpfs of {size}, and mounting it needs root: "
+            f"{mounted.stderr.strip()}",
+            pytrace=False,
+        )
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "--lazy", str(folder)], check=False)
+
+
+async def test_a_disk_that_fills_mid_show_is_said_and_the_show_and_what_was_recorded_go_on(
+    desk: Desk, tmp_path: Path
+) -> None:
+    with _small_disk(tmp_path / "small-disk", "1536k") as disk:
+        prefs = desk.window.prefs_store
+        prefs.save(replace(prefs.load(), recordings_folder=str(disk)))
+        await desk.go_live()
+        desk.window.program.record_button.click()
+        studio = desk.window.studio
+        await eventually(lambda: studio.status().recording, 5, "recording")
+        path = studio.status().recording
+        assert path is not None and path.parent == disk
+
+        def failed() -> bool:
+            recording = studio.status().recording_status
+            return recording is not None and recording.state is OutputState.FAILED
+
+        await eventually(failed, 30, "the recording to stop on the full disk")
+        expected = f"Recording stopped: cannot write to {path}: the disk is full"
+        await eventually(
+            lambda: desk.window.banner.isVisible() and desk.window.banner.text() == expected,
+            5,
+            "the host told why",
+            lambda: desk.window.banner.text(),
+        )
+        assert desk.session.state is ConnectionState.LIVE, "the show goes on"
+
+        # What was recorded before the disk filled plays.
+        got = read_back(path)
+        assert (got.width, got.height) == (1280, 720), got
+        assert got.duration > 1.0, got
+
+        # Stop: the chapters cannot be written there, and the host is told what stays.
+        desk.window.program.record_button.click()
+        await eventually(
+            lambda: not studio.status().running and desk.window.program.record_button.isEnabled(),
+            20,
+            "the recording to be finished",
+        )
+        kept = f"The recording was kept as it was, without chapters: the disk is full ({path})."
+        await eventually(
+            lambda: kept in desk.window.banner.text(),
+            5,
+            "what stays",
+            lambda: desk.window.banner.text(),
+        )
+        assert desk.session.state is ConnectionState.LIVE
+        assert read_back(path).duration > 1.0, "stopping kept what was recorded"
