@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -12,6 +13,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from hostdesk.resources import resource_path
+
+log = logging.getLogger("hostdesk")
 
 
 def application() -> QApplication:
@@ -37,12 +40,14 @@ def run(main: Callable[[asyncio.Future[None]], Awaitable[int]]) -> int:
         loop = asyncio.get_running_loop()
         closed: asyncio.Future[None] = loop.create_future()
 
-        def close() -> None:
+        def close(sig: signal.Signals) -> None:
+            # Said in the log: a window that closes by itself must leave a reason somewhere.
+            log.info("%s: leaving the show, finishing any recording, quitting", sig.name)
             if not closed.done():
                 closed.set_result(None)
 
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, close)
+            loop.add_signal_handler(sig, close, sig)
         return await main(closed)
 
     result: int = qasync.run(start())
