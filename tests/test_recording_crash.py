@@ -30,13 +30,9 @@ __all__ = ["windows"]
 async def test_a_recording_whose_process_is_killed_plays_back_to_its_last_seconds(
     api: RunningApi, livekit_server: LocalLiveKitServer, windows: list[Window], tmp_path: Path
 ) -> None:
-    room = new_room()
-    path = tmp_path / "show.mp4"
-    window = Window(livekit_server, tmp_path / "config", room, ("--record", str(path)))
-    windows.append(window)
-    window.start()
-    await wait_for_host(api, room)
-    ann = await api.joined_bot(room, "Ann")
+    window, path = await _recording_window(livekit_server, windows, tmp_path)
+    await wait_for_host(api, window.room)
+    ann = await api.joined_bot(window.room, "Ann")
     await _recorded_a_while(path)
     window.kill()
     await ann.close()
@@ -52,12 +48,8 @@ async def test_a_recording_whose_process_is_killed_plays_back_to_its_last_second
 async def test_a_host_asked_to_quit_mid_recording_gets_it_finished_and_the_reason_logged(
     api: RunningApi, livekit_server: LocalLiveKitServer, windows: list[Window], tmp_path: Path
 ) -> None:
-    room = new_room()
-    path = tmp_path / "show.mp4"
-    window = Window(livekit_server, tmp_path / "config", room, ("--record", str(path)))
-    windows.append(window)
-    window.start()
-    await wait_for_host(api, room)
+    window, path = await _recording_window(livekit_server, windows, tmp_path)
+    await wait_for_host(api, window.room)
     await _recorded_a_while(path)
     assert window.proc is not None
     window.proc.send_signal(signal.SIGTERM)
@@ -69,6 +61,17 @@ async def test_a_host_asked_to_quit_mid_recording_gets_it_finished_and_the_reaso
     assert got.duration >= 2.0, f"only {got.duration:.1f} s of the show play back"
     with av.open(str(path)) as container:  # finished: the plain MP4 with its chapter
         assert [c["metadata"].get("title") for c in container.chapters()] == ["Jane"]
+
+
+async def _recording_window(
+    livekit_server: LocalLiveKitServer, windows: list[Window], tmp_path: Path
+) -> tuple[Window, Path]:
+    """`hostdesk --go-live SHOW --record FILE` started in a new show; the FILE."""
+    path = tmp_path / "show.mp4"
+    window = Window(livekit_server, tmp_path / "config", new_room(), ("--record", str(path)))
+    windows.append(window)
+    await asyncio.to_thread(window.start)
+    return window, path
 
 
 async def _recorded_a_while(path: Path) -> None:

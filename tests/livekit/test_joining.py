@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from livekit import api, rtc
+from livekit import rtc
 
 from hostdesk.devserver import LiveKitCredentials, LocalLiveKitServer
 from hostdesk.livekit import joining
@@ -24,22 +24,13 @@ from hostdesk.livekit.rooms import LiveKitRooms
 from hostdesk.livekit.session import HostSession
 from hostdesk.show.connection import ConnectionState
 from hostdesk.show.mirror import ShowMirror
+from tests.support.livekit_fixtures import join_token
 
 pytestmark = pytest.mark.integration
 
 #: livekit-ffi's ROOM_EVENT_READY_TIMEOUT, and a margin for the panic to reach Python.
 FFI_READY_TIMEOUT = 15.0
 MARGIN = 3.0
-
-
-def _token(creds: LiveKitCredentials, identity: str, room: str) -> str:
-    return (
-        api.AccessToken(creds.api_key, creds.api_secret)
-        .with_identity(identity)
-        .with_name(identity)
-        .with_grants(api.VideoGrants(room_join=True, room=room))
-        .to_jwt()
-    )
 
 
 @pytest.fixture
@@ -81,7 +72,7 @@ async def test_a_join_cancelled_or_timed_out_neither_kills_the_process_nor_stays
     # The way the host's Cancel reaches it: the task awaiting the join is cancelled once the
     # request is with the FFI (connect sends it before its first await).
     joining_task = asyncio.ensure_future(
-        joining.join(cancelled, creds.url, _token(creds, "cancelled", room_name), 10)
+        joining.join(cancelled, creds.url, join_token(creds, "cancelled", room_name), 10)
     )
     await asyncio.sleep(0)
     joining_task.cancel()
@@ -89,7 +80,7 @@ async def test_a_join_cancelled_or_timed_out_neither_kills_the_process_nor_stays
         await joining_task
     # The way a slow server reaches it: the timeout runs out before the join ends.
     with pytest.raises(TimeoutError):
-        await joining.join(timed_out, creds.url, _token(creds, "timed-out", room_name), 0.001)
+        await joining.join(timed_out, creds.url, join_token(creds, "timed-out", room_name), 0.001)
     given_up_at = time.monotonic()
 
     assert await joining.settle(LEAVES_WITHIN), "a join given up on never ended"
@@ -107,7 +98,8 @@ async def test_closing_the_host_session_while_it_joins_leaves_no_host_behind(
     creds = livekit_server.credentials
     room_name = f"cancel-go-live-{uuid.uuid4().hex[:8]}"
     session = HostSession(ShowMirror())
-    going_live = asyncio.ensure_future(session.connect(creds.url, _token(creds, "host", room_name)))
+    token = join_token(creds, "host", room_name)
+    going_live = asyncio.ensure_future(session.connect(creds.url, token))
     await asyncio.sleep(0)
     going_live.cancel()
     with pytest.raises(asyncio.CancelledError):

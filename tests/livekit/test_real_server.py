@@ -20,6 +20,7 @@ from livekit import api, rtc
 
 from hostdesk.devserver import LiveKitCredentials, LocalLiveKitServer
 from hostdesk.livekit.joining import join
+from tests.support.livekit_fixtures import join_token
 
 pytestmark = pytest.mark.integration
 
@@ -33,16 +34,6 @@ def _room_name(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-def _token(creds: LiveKitCredentials, identity: str, room: str) -> str:
-    return (
-        api.AccessToken(creds.api_key, creds.api_secret)
-        .with_identity(identity)
-        .with_name(identity)
-        .with_grants(api.VideoGrants(room_join=True, room=room))
-        .to_jwt()
-    )
-
-
 @asynccontextmanager
 async def _connected(
     creds: LiveKitCredentials, identity: str, room_name: str, room: rtc.Room | None = None
@@ -50,7 +41,7 @@ async def _connected(
     """A Room connected as ``identity`` (handlers may be attached to ``room`` beforehand)."""
     room = room if room is not None else rtc.Room()
     try:
-        await join(room, creds.url, _token(creds, identity, room_name), CONNECT_TIMEOUT)
+        await join(room, creds.url, join_token(creds, identity, room_name), CONNECT_TIMEOUT)
         yield room
     finally:
         with suppress(Exception):

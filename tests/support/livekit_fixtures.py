@@ -16,11 +16,28 @@ from typing import NoReturn
 
 import pytest
 import pytest_asyncio
+from livekit import api
 
-from hostdesk.devserver import LiveKitServerMissing, LocalLiveKitServer, find_livekit_server
+from hostdesk.devserver import (
+    LiveKitCredentials,
+    LiveKitServerMissing,
+    LocalLiveKitServer,
+    find_livekit_server,
+)
 from tests.support.netns import NetnsUnavailable, TestNetns, create_test_netns
 
-__all__ = ["livekit_netns", "livekit_server"]
+__all__ = ["join_token", "livekit_netns", "livekit_server"]
+
+
+def join_token(creds: LiveKitCredentials, identity: str, room: str) -> str:
+    """A plain LiveKit token to join `room` as `identity` (no HostDesk role)."""
+    return (
+        api.AccessToken(creds.api_key, creds.api_secret)
+        .with_identity(identity)
+        .with_name(identity)
+        .with_grants(api.VideoGrants(room_join=True, room=room))
+        .to_jwt()
+    )
 
 
 def _fail(message: str) -> NoReturn:
