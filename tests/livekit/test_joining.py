@@ -10,10 +10,8 @@ that the room holds no leftover copy of the participant.
 from __future__ import annotations
 
 import asyncio
-import signal
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from livekit import rtc
@@ -24,24 +22,15 @@ from hostdesk.livekit.rooms import LiveKitRooms
 from hostdesk.livekit.session import HostSession
 from hostdesk.show.connection import ConnectionState
 from hostdesk.show.mirror import ShowMirror
-from tests.support.livekit_fixtures import join_token
+from tests.support.livekit_fixtures import join_token, sigterms
 
 pytestmark = pytest.mark.integration
+
+__all__ = ["sigterms"]
 
 #: livekit-ffi's ROOM_EVENT_READY_TIMEOUT, and a margin for the panic to reach Python.
 FFI_READY_TIMEOUT = 15.0
 MARGIN = 3.0
-
-
-@pytest.fixture
-def sigterms() -> Iterator[list[float]]:
-    """The times a SIGTERM reached this process while the test ran (caught, not fatal)."""
-    received: list[float] = []
-    previous = signal.signal(signal.SIGTERM, lambda *_: received.append(time.monotonic()))
-    try:
-        yield received
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 async def _identities(creds: LiveKitCredentials, room: str) -> set[str]:

@@ -11,6 +11,8 @@ skipped.
 
 from __future__ import annotations
 
+import signal
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import NoReturn
 
@@ -26,7 +28,19 @@ from hostdesk.devserver import (
 )
 from tests.support.netns import NetnsUnavailable, TestNetns, create_test_netns
 
-__all__ = ["join_token", "livekit_netns", "livekit_server"]
+__all__ = ["join_token", "livekit_netns", "livekit_server", "sigterms"]
+
+
+@pytest.fixture
+def sigterms() -> Iterator[list[float]]:
+    """The times a SIGTERM reached this process while the test ran (caught, not fatal): the
+    LiveKit SDK sends one to its own process when its FFI reports a panic."""
+    received: list[float] = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: received.append(time.monotonic()))
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def join_token(creds: LiveKitCredentials, identity: str, room: str) -> str:

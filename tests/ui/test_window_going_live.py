@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,6 +23,9 @@ from hostdesk.ui.settings import TEST_PATTERN, TONE, PrefsStore
 from tests.support.api_fixtures import API_KEY, RunningApi, StartApi, new_room
 from tests.support.bots import Bot
 from tests.support.desk_fixtures import Desk, eventually, host_window, save_screenshot
+from tests.support.livekit_fixtures import sigterms
+
+__all__ = ["sigterms"]
 
 HOST_ELSEWHERE = "the show already has a host (another computer?)"
 
@@ -86,6 +90,34 @@ async def test_cancel_stops_the_attempts_and_the_preview(desk: Desk) -> None:
     assert desk.window.statusBar().currentMessage() == "Stopped trying to go live"
     assert desk.control.room == "" and desk.session.state is ConnectionState.OFFLINE
     await other.close()
+
+
+async def test_cancel_in_the_middle_of_joining_leaves_hostdesk_running_and_no_host_behind(
+    desk: Desk, sigterms: list[float]
+) -> None:
+    """The Cancel lands while LiveKit is still joining the host (livekit/joining.py): the
+    SDK's FFI, had the join been cancelled, would SIGTERM HostDesk 15 s later."""
+    desk.room = new_room()
+    loop = asyncio.get_running_loop()
+
+    def cancel_once_the_join_is_sent(state: ConnectionState, _reason: str) -> None:
+        if state is ConnectionState.CONNECTING:  # the join goes out on the next turns
+            loop.call_soon(loop.call_soon, desk.window.cancel_going_live)
+
+    desk.session.state_changed.connect(cancel_once_the_join_is_sent)
+    _go_live(desk)
+    await eventually(lambda: not desk.window.going_live.active, 10, "the attempts to stop")
+    cancelled_at = time.monotonic()
+    desk.session.state_changed.disconnect(cancel_once_the_join_is_sent)
+    assert desk.session.state is not ConnectionState.LIVE
+    assert desk.window.show_label.text() == "No show"
+
+    await asyncio.sleep(6.0)  # the join ends by itself, and its room is left at once
+    reply = await desk.api.request("GET", f"/api/rooms/{desk.room}/participants", key=True)
+    left = [p["identity"] for p in reply.body.get("participants", [])]
+    assert desk.control.identity not in left, f"the host is still in the room: {left}"
+    await asyncio.sleep(max(0.0, cancelled_at + 18.0 - time.monotonic()))
+    assert sigterms == [], "HostDesk was sent SIGTERM: it would have quit"
 
 
 async def test_an_invalid_show_name_is_shown_once_and_not_retried(desk: Desk) -> None:
