@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import array
 import asyncio
+import contextlib
 import json
 import logging
 import math
@@ -59,6 +60,8 @@ class Bot:
         self._changed = asyncio.Event()
         #: what the bot feeds its tracks with, stopped (and awaited) by `close`
         self._feeders = TaskSet(logging.getLogger("tests.support.bots"))
+        #: the sources those feed, closed (not left to the garbage collector) by `close`
+        self._sources: list[rtc.AudioSource | rtc.VideoSource] = []
         self.room.on("data_received", self._on_data)
         self.room.on("disconnected", self._on_disconnected)
         for event in (
@@ -152,6 +155,7 @@ class Bot:
         at 15 fps until disconnect."""
         width, height = size
         source = rtc.VideoSource(width, height)
+        self._sources.append(source)
         name = "screen" if kind == rtc.TrackSource.SOURCE_SCREENSHARE else "camera"
         track = rtc.LocalVideoTrack.create_video_track(name, source)
         options = rtc.TrackPublishOptions(source=kind)
@@ -172,6 +176,7 @@ class Bot:
         Flip the returned `Tone.loud` to make it fall silent or sound again."""
         tone = Tone(frequency, loud, level)
         source = rtc.AudioSource(TONE_RATE, 1, queue_size_ms=100)
+        self._sources.append(source)
         track = rtc.LocalAudioTrack.create_audio_track("microphone", source)
         options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
         chunk_bytes = TONE_CHUNK * 2
@@ -200,6 +205,12 @@ class Bot:
 
     async def close(self) -> None:
         await self._feeders.aclose()
+        # Closed here, on purpose: a source dropped by the garbage collector in the middle of
+        # a callback once left the FFI's audio capture thread spinning and the loop blocked.
+        for source in self._sources:
+            with contextlib.suppress(Exception):
+                await source.aclose()
+        self._sources.clear()
         await self.room.disconnect()
 
 

@@ -136,7 +136,13 @@ async def test_the_studio_opens_inside_the_screen_above_its_taskbar(
         creds.url, creds.api_key, creds.api_secret, str(shot),
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
-    out, err = await asyncio.wait_for(child.communicate(), 120)
+    try:
+        out, err = await asyncio.wait_for(child.communicate(), 120)
+    except TimeoutError:
+        # A hung child must not go on taking a core from the rest of the run.
+        child.kill()
+        out, err = await child.communicate()
+        pytest.fail(f"the studio did not finish in 120 s:\n{err.decode()[-3000:]}")
     assert child.returncode == 0, err.decode()[-3000:]
     seen = json.loads(out.decode().strip().splitlines()[-1])
 
